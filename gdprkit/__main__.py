@@ -1,0 +1,3 @@
+from gdprkit.cli import main
+
+main()

@@ -1,0 +1,242 @@
+"""Domain data classes and enumerations shared by every part of gdprkit.
+
+These are plain values: the ledger builds them from decrypted entries, the
+letter and dossier code reads them, scripts may build them by hand (for
+example to render a letter without a ledger).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class _Choice(str, Enum):
+    """A string enum whose values are the CLI spellings."""
+
+    def __str__(self) -> str:  # pragma: no cover - trivial
+        return self.value
+
+    @classmethod
+    def values(cls) -> list[str]:
+        return [m.value for m in cls]
+
+    @classmethod
+    def parse(cls, value: str):
+        try:
+            return cls(value)
+        except ValueError:
+            from .errors import BadInput
+
+            raise BadInput(
+                f"unknown {cls.__doc__.split(':')[0].strip().lower()} {value!r}",
+                hint="valid: " + ", ".join(cls.values()),
+            ) from None
+
+
+class IncidentKind(_Choice):
+    """Incident kind: what the contact did with the requester's data."""
+
+    MAILING_LIST = "mailing-list"
+    FORWARDED = "forwarded"
+    ENDORSEMENT = "endorsement"
+    DIRECT_PITCH = "direct-pitch"
+    UNSOLICITED_MESSAGE = "unsolicited-message"
+    INTRODUCTION_REQUEST = "introduction-request"
+    DISCUSSION_LIST = "discussion-list"
+    GROUP_PHISHING = "group-phishing"
+    OTHER = "other"
+
+
+class LetterKind(_Choice):
+    """Letter kind: the right exercised or the step taken."""
+
+    OBJECTION = "objection"
+    ERASURE = "erasure"
+    ACCESS = "access"
+    RESTRICTION = "restriction"
+    WITHDRAW_CONSENT = "withdraw-consent"
+    REMINDER = "reminder"
+    COMPLAINT = "complaint"
+    PLATFORM_REPORT = "platform-report"
+
+
+class Action(_Choice):
+    """Action: what the requester did on the platform."""
+
+    BLOCKED = "blocked"
+    REPORTED = "reported"
+    REMOVED = "removed"
+    NONE = "none"
+
+
+class EvidenceMethod(_Choice):
+    """Evidence method: how an evidence item was acquired."""
+
+    FILE = "file"
+    IMPORT = "import"
+    SCREENSHOT = "screenshot"
+
+
+LANGUAGES = ("en", "it", "de", "fr", "es")
+FORMATS = ("txt", "md", "html", "eml", "pdf")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The requester: the person whose data was misused."""
+
+    name: str
+    email: str | None = None
+    address: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2 (or ISO 3166-2 like DE-BY)
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The person misusing data, and the organisation they act for."""
+
+    id: str
+    name: str
+    email: str | None = None
+    profile_url: str | None = None
+    platform: str | None = None
+    org: str | None = None
+    org_address: str | None = None
+    org_email: str | None = None
+    country: str | None = None
+    created_at: _dt.datetime | None = None
+    shredded: bool = False
+    shred_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One evidence item with its custody metadata (ISO/IEC 27037 spirit)."""
+
+    id: str
+    incident: str
+    name: str  # original file name
+    size: int
+    sha256: str  # hex, of the original bytes
+    acquired_at: _dt.datetime
+    acquired_by: str
+    method: str  # EvidenceMethod value
+    source: str | None = None  # platform, Message-ID, conversation id
+    tool_version: str = ""
+    media_type: str | None = None
+    seq: int | None = None  # ledger entry that holds it
+    shredded: bool = False
+    shred_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class EvidenceInput:
+    """An evidence item to store: a file on disk or bytes in memory."""
+
+    name: str  # original file name as the user knows it
+    path: str | None = None
+    data: bytes | None = None
+    method: str = "file"  # EvidenceMethod value
+    source: str | None = None  # platform, Message-ID, conversation id
+    acquired_by: str | None = None  # default: the requester's name, else the OS user
+    acquired_at: _dt.datetime | None = None  # default: now
+    media_type: str | None = None  # guessed from the name when not given
+
+
+@dataclass(frozen=True)
+class Incident:
+    """One misuse of the requester's data by a contact."""
+
+    id: str
+    kind: str  # IncidentKind value
+    contact: str  # contact id
+    when: _dt.datetime
+    platform: str | None = None
+    note: str | None = None
+    action: str = "none"  # Action value
+    evidence: tuple[Evidence, ...] = ()
+    recorded_at: _dt.datetime | None = None
+    seq: int | None = None
+    shredded: bool = False
+    shred_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class RequestEvent:
+    """One step in a request's life (sent, extended, answered ...)."""
+
+    type: str
+    on: _dt.date
+    note: str | None = None
+    recorded_at: _dt.datetime | None = None
+    seq: int | None = None
+
+
+@dataclass(frozen=True)
+class Request:
+    """A letter that was generated (and usually sent): the lifecycle unit."""
+
+    id: str
+    kind: str  # LetterKind value
+    lang: str
+    format: str
+    recipient_name: str
+    recipient_email: str | None
+    recipient_address: str | None
+    recipient_country: str | None
+    contact: str | None
+    incidents: tuple[str, ...]
+    sent: _dt.date
+    due: _dt.date | None
+    sha256: str
+    related_request: str | None = None  # a reminder/complaint points at the request it follows
+    events: tuple[RequestEvent, ...] = ()
+    created_at: _dt.datetime | None = None
+    seq: int | None = None
+    shredded: bool = False
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A signed statement of the ledger's Merkle tree: size and root."""
+
+    origin: str
+    tree_size: int
+    root_hash: bytes
+    note: str = ""  # the C2SP signed note, text form
+    key_name: str = ""
+    public_key: bytes = b""
+
+    @property
+    def root_hex(self) -> str:
+        return self.root_hash.hex()
+
+
+@dataclass
+class VerifyReport:
+    """What ``Ledger.verify`` checked; raised inside TamperDetected when not ok."""
+
+    entries: int = 0
+    tree_size: int = 0
+    root_hash: str = ""
+    checkpoints: int = 0
+    shredded: int = 0
+    problems: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "entries": self.entries,
+            "tree_size": self.tree_size,
+            "root_hash": self.root_hash,
+            "checkpoints": self.checkpoints,
+            "shredded": self.shredded,
+            "problems": self.problems,
+        }
