@@ -54,8 +54,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .ledger import KdfParams, Ledger
-    from .model import (
+    from .ledger import KdfParams, Ledger  # noqa: F401
+    from .model import (  # noqa: F401
         Checkpoint,
         Contact,
         Evidence,

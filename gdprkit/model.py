@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class _Choice(str, Enum):
+class _Choice(StrEnum):
     """A string enum whose values are the CLI spellings."""
-
-    def __str__(self) -> str:  # pragma: no cover - trivial
-        return self.value
 
     @classmethod
     def values(cls) -> list[str]:
@@ -225,6 +222,7 @@ class VerifyReport:
     checkpoints: int = 0
     shredded: int = 0
     problems: list[dict] = field(default_factory=list)
+    against: dict | None = None  # the kept checkpoint checked with --against
 
     @property
     def ok(self) -> bool:
@@ -238,5 +236,6 @@ class VerifyReport:
             "root_hash": self.root_hash,
             "checkpoints": self.checkpoints,
             "shredded": self.shredded,
+            "against": self.against,
             "problems": self.problems,
         }

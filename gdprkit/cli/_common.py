@@ -193,7 +193,7 @@ class IsoDateTime(click.ParamType):
             self.fail(f"{value!r} is not an ISO date or date-time", param, ctx)
         if parsed.tzinfo is None:
             parsed = parsed.astimezone()
-        return parsed.astimezone(_dt.timezone.utc)
+        return parsed.astimezone(_dt.UTC)
 
 
 ISO_DATE = IsoDate()

@@ -1,0 +1,918 @@
+"""The evidence ledger: an encrypted, append-only, Merkle-logged SQLite file.
+
+See DESIGN.md section 4 for the properties this module guarantees.  Writes run
+in ``BEGIN IMMEDIATE`` transactions; each transaction ends by appending a
+signed checkpoint of the new tree, so a crash at any instant leaves either the
+whole transaction (with its checkpoint) or none of it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import getpass
+import hashlib
+import json
+import mimetypes
+import os
+import sqlite3
+import urllib.parse
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+from .._version import __version__
+from ..errors import (
+    BadInput,
+    LedgerError,
+    LedgerLocked,
+    NotFound,
+    TamperDetected,
+    WrongPassphrase,
+)
+from ..model import (
+    Action,
+    Checkpoint,
+    Contact,
+    Evidence,
+    EvidenceInput,
+    EvidenceMethod,
+    Incident,
+    IncidentKind,
+    Profile,
+    Request,
+    RequestEvent,
+    VerifyReport,
+)
+from . import crypto, schema
+
+Clock = Callable[[], _dt.datetime]
+
+_PREFIX = {"contact": "c", "incident": "i", "evidence": "e", "request": "r"}
+_KIND_OF_PREFIX = {v: k for k, v in _PREFIX.items()}
+_CONTACT_FIELDS = (
+    "name",
+    "email",
+    "profile_url",
+    "platform",
+    "org",
+    "org_address",
+    "org_email",
+    "country",
+)
+BUSY_TIMEOUT_MS = int(os.environ.get("GDPRKIT_BUSY_TIMEOUT_MS", "15000"))
+
+
+def _utcnow() -> _dt.datetime:
+    return _dt.datetime.now(_dt.UTC)
+
+
+def _iso(ts: _dt.datetime) -> str:
+    if ts.tzinfo is None:
+        ts = ts.astimezone()
+    return ts.astimezone(_dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _parse_ts(text: str | None) -> _dt.datetime | None:
+    if not text:
+        return None
+    return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _dumps(obj: dict) -> bytes:
+    # ensure_ascii keeps any Python str (even lone surrogates) exactly round-trippable
+    return json.dumps(obj, sort_keys=True, separators=(",", ":")).encode("ascii")
+
+
+def _clean_text(value: str | None, what: str, *, limit: int = 100_000) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise BadInput(f"{what} must be text")
+    if len(value) > limit:
+        raise BadInput(f"{what} is longer than {limit} characters")
+    if "\x00" in value:
+        raise BadInput(f"{what} contains a NUL character")
+    return value
+
+
+def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
+    mode = "rwc" if create else "rw"
+    uri = f"file:{urllib.parse.quote(str(path.absolute()))}?mode={mode}"
+    db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    for pragma in schema.PRAGMAS:
+        db.execute(pragma)
+    return db
+
+
+def _locked_or(err: sqlite3.OperationalError, path: Path) -> Exception:
+    msg = str(err).lower()
+    if "locked" in msg or "busy" in msg:
+        return LedgerLocked(f"the ledger {path} is locked by another process; try again")
+    return LedgerError(f"cannot use the ledger {path}: {err}")
+
+
+class _View:
+    """Decrypted state of the ledger, built from the log on demand."""
+
+    def __init__(self) -> None:
+        self.profile: Profile | None = None
+        self.contacts: dict[str, Contact] = {}
+        self.incidents: dict[str, Incident] = {}
+        self.evidence: dict[str, Evidence] = {}
+        self.requests: dict[str, Request] = {}
+        self.seqs: dict[str, list[int]] = {}  # id -> entry seqs behind it
+        self.shred_reason: dict[int, str] = {}
+
+
+class Ledger:
+    """An open evidence ledger.  Create with :meth:`create`, open with :meth:`open`."""
+
+    def __init__(self, path: Path, db: sqlite3.Connection, keyring: crypto.Keyring,
+                 signing_private: bytes, public_key: bytes, clock: Clock) -> None:
+        self.path = path
+        self._db = db
+        self._keys = keyring
+        self._signing_private = signing_private
+        self.public_key = public_key
+        self._clock = clock
+        self.ledger_id = keyring.ledger_id.hex()
+        self.origin = f"gdprkit.local/ledger/{self.ledger_id}"
+        self._tx_depth = 0
+        self._size = -1  # tree size the in-memory frontier describes
+        self._frontier = None
+        self._counters: dict[str, int] = {}
+        self._view_cache: tuple[int, _View] | None = None
+        self._wrote_since_checkpoint = False
+
+    # ------------------------------------------------------------------ lifecycle
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike,
+        passphrase: bytes,
+        profile: Profile | None = None,
+        *,
+        kdf: crypto.KdfParams | None = None,
+        clock: Clock | None = None,
+    ) -> Ledger:
+        """Create a new ledger file (mode 0600); refuses to overwrite anything."""
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        from cryptography.hazmat.primitives.serialization import (
+            Encoding,
+            NoEncryption,
+            PrivateFormat,
+            PublicFormat,
+        )
+
+        path = Path(path)
+        if not passphrase:
+            raise BadInput("the passphrase is empty")
+        if path.exists() or path.is_symlink():
+            raise LedgerError(f"{path} already exists; refusing to overwrite it")
+        if not path.parent.is_dir():
+            raise LedgerError(f"the folder {path.parent} does not exist")
+        params = kdf or crypto.KdfParams()
+        params.check_user_choice()
+        params = crypto.KdfParams(params.memory_kib, params.iterations, params.lanes, os.urandom(16))
+        clock = clock or _utcnow
+
+        ledger_id = os.urandom(16)
+        ledger_key = os.urandom(crypto.KEY_LEN)
+        kek = crypto.derive_kek(passphrase, params)
+        keyring = crypto.Keyring(ledger_id, ledger_key)
+        signing = Ed25519PrivateKey.generate()
+        private_raw = signing.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+        public_raw = signing.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+        old_umask = os.umask(0o077)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.close(fd)
+            db = _connect(path, create=False)
+        finally:
+            os.umask(old_umask)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(schema.SCHEMA)
+            meta = {
+                "format": schema.FORMAT,
+                "ledger_id": ledger_id,
+                "created_at": _iso(clock()).encode(),
+                "tool_version": __version__.encode(),
+                "kdf": params.to_json(),
+                "wrapped_ledger_key": crypto.wrap_ledger_key(kek, ledger_key, ledger_id),
+                "signing_public_key": public_raw,
+                "sealed_signing_key": keyring.seal_signing_key(private_raw),
+            }
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", meta.items())
+            db.execute("COMMIT")
+            ledger = cls(path, db, keyring, private_raw, public_raw, clock)
+            with ledger.transaction():
+                ledger._append("ledger", "ledger", {"tool": f"gdprkit {__version__}"})
+                if profile is not None:
+                    ledger._append("profile", "profile", _profile_payload(profile))
+            return ledger
+        except BaseException:
+            db.close()
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(OSError):
+                    os.unlink(f"{path}{suffix}")
+            raise
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, passphrase: bytes, *, clock: Clock | None = None) -> Ledger:
+        """Open an existing ledger; WrongPassphrase if the passphrase does not fit."""
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+        path = Path(path)
+        if not path.exists():
+            raise LedgerError(f"no ledger at {path}")
+        if not path.is_file():
+            raise LedgerError(f"{path} is not a file")
+        try:
+            db = _connect(path, create=False)
+        except sqlite3.OperationalError as err:
+            raise _locked_or(err, path) from None
+        except sqlite3.DatabaseError:
+            raise LedgerError(f"{path} is not a gdprkit ledger") from None
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        except sqlite3.OperationalError as err:
+            db.close()
+            if "locked" in str(err).lower():
+                raise _locked_or(err, path) from None
+            raise LedgerError(f"{path} is not a gdprkit ledger") from None
+        except sqlite3.DatabaseError:
+            db.close()
+            raise LedgerError(f"{path} is not a gdprkit ledger") from None
+        if app_id != schema.APPLICATION_ID or meta.get("format") != schema.FORMAT:
+            db.close()
+            raise LedgerError(f"{path} is not a gdprkit ledger (or of an unknown version)")
+        try:
+            params = crypto.KdfParams.from_json(meta["kdf"])
+            ledger_id = bytes(meta["ledger_id"])
+            if len(ledger_id) != 16:
+                raise TamperDetected("the ledger header's id is malformed")
+            kek = crypto.derive_kek(passphrase, params)
+            try:
+                ledger_key = crypto.unwrap_ledger_key(kek, meta["wrapped_ledger_key"], ledger_id)
+            except crypto.DecryptionFailed:
+                raise WrongPassphrase(f"wrong passphrase for the ledger {path}") from None
+            keyring = crypto.Keyring(ledger_id, ledger_key)
+            try:
+                private_raw = keyring.open_signing_key(meta["sealed_signing_key"])
+                derived = Ed25519PrivateKey.from_private_bytes(private_raw).public_key()
+            except (crypto.DecryptionFailed, ValueError):
+                raise TamperDetected("the ledger's checkpoint signing key was altered") from None
+            public_raw = bytes(meta["signing_public_key"])
+            if derived.public_bytes(Encoding.Raw, PublicFormat.Raw) != public_raw:
+                raise TamperDetected("the ledger's checkpoint public key was replaced")
+        except KeyError as err:
+            db.close()
+            raise LedgerError(f"{path} is not a complete gdprkit ledger (missing {err})") from None
+        except BaseException:
+            db.close()
+            raise
+        return cls(path, db, keyring, private_raw, public_raw, clock or _utcnow)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --------------------------------------------------------------- transactions
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Ledger]:
+        """Group appends into one durable commit (with one checkpoint)."""
+        if self._tx_depth:
+            self._tx_depth += 1
+            try:
+                yield self
+            finally:
+                self._tx_depth -= 1
+            return
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            raise _locked_or(err, self.path) from None
+        self._tx_depth = 1
+        saved = (self._size, self._frontier.copy() if self._frontier is not None else None)
+        self._counters = {}
+        self._wrote_since_checkpoint = False
+        try:
+            self._sync_tree()
+            yield self
+            if self._wrote_since_checkpoint:
+                self._write_checkpoint()
+            self._db.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+            self._size, self._frontier = saved
+            self._view_cache = None
+            raise
+        finally:
+            self._tx_depth = 0
+
+    def _sync_tree(self) -> None:
+        from .merkle import Frontier
+
+        row = self._db.execute(
+            "SELECT tree_size, root_hash, frontier FROM checkpoints ORDER BY tree_size DESC LIMIT 1"
+        ).fetchone()
+        max_seq = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM log").fetchone()[0]
+        size = row[0] if row else 0
+        if max_seq != size:
+            raise TamperDetected(
+                f"the log holds {max_seq} entries but the newest checkpoint covers {size}; "
+                "run 'gdprkit verify'"
+            )
+        if size == self._size:
+            return
+        if row is None:
+            frontier = Frontier()
+        else:
+            try:
+                frontier = Frontier.from_bytes(row[2])
+            except ValueError:
+                raise TamperDetected("the newest checkpoint's tree state is corrupt") from None
+            if frontier.size != size or frontier.root() != bytes(row[1]):
+                raise TamperDetected("the newest checkpoint's tree state does not match its root")
+        self._frontier, self._size = frontier, size
+
+    def _write_checkpoint(self) -> None:
+        from .note import checkpoint_body, sign_note
+
+        root = self._frontier.root()
+        body = checkpoint_body(self.origin, self._size, root)
+        signed = sign_note(body, self.origin, self._signing_private)
+        self._db.execute(
+            "INSERT INTO checkpoints(tree_size, root_hash, note, frontier, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (self._size, root, signed, self._frontier.to_bytes(), _iso(self._clock())),
+        )
+
+    def _next_id(self, kind: str) -> str:
+        prefix = _PREFIX[kind]
+        if kind not in self._counters:
+            row = self._db.execute(
+                "SELECT ref FROM log WHERE kind = ? ORDER BY seq DESC LIMIT 1", (kind,)
+            ).fetchone()
+            self._counters[kind] = int(row[0][1:]) if row else 0
+        self._counters[kind] += 1
+        return f"{prefix}{self._counters[kind]}"
+
+    def _append(self, kind: str, ref: str, payload: dict, *, aux: str = "",
+                stream: BinaryIO | None = None) -> int:
+        """Encrypt and append one entry; returns its sequence number."""
+        from .merkle import leaf_hash
+
+        assert self._tx_depth, "appends happen inside a transaction"
+        seq = self._size + 1
+        cipher = self._keys.new_entry(seq, kind)
+        chunk_hashes: list[bytes] = []
+        if stream is not None:
+            payload = dict(payload)
+            size, digest, chunk_hashes = self._store_chunks(seq, cipher, stream)
+            payload.update(size=size, sha256=digest, chunks=len(chunk_hashes),
+                           chunk_size=crypto.CHUNK_SIZE)
+        sealed = cipher.seal_payload(_dumps(payload))
+        created_at = _iso(self._clock())
+        chash = schema.content_hash(cipher.wrapped, sealed, chunk_hashes)
+        lh = leaf_hash(schema.leaf_data(self._keys.ledger_id, seq, kind, ref, created_at, aux, chash))
+        self._db.execute(
+            "INSERT INTO log(seq, kind, ref, created_at, aux, leaf_hash) VALUES (?, ?, ?, ?, ?, ?)",
+            (seq, kind, ref, created_at, aux, lh),
+        )
+        self._db.execute(
+            "INSERT INTO content(seq, wrapped_key, payload) VALUES (?, ?, ?)",
+            (seq, cipher.wrapped, sealed),
+        )
+        self._frontier.append(lh)
+        self._size = seq
+        self._wrote_since_checkpoint = True
+        self._view_cache = None
+        return seq
+
+    def _store_chunks(self, seq: int, cipher: crypto.EntryCipher, stream: BinaryIO):
+        """Encrypt a stream in fixed chunks; bounded memory whatever its size."""
+        sha = hashlib.sha256()
+        hashes: list[bytes] = []
+        size = 0
+        current = stream.read(crypto.CHUNK_SIZE)
+        index = 0
+        while True:
+            nxt = stream.read(crypto.CHUNK_SIZE) if len(current) == crypto.CHUNK_SIZE else b""
+            last = not nxt
+            sha.update(current)
+            size += len(current)
+            ct = cipher.seal_chunk(index, current, last)
+            hashes.append(hashlib.sha256(ct).digest())
+            self._db.execute("INSERT INTO chunks(seq, idx, data) VALUES (?, ?, ?)", (seq, index, ct))
+            if last:
+                break
+            current, index = nxt, index + 1
+        return size, sha.hexdigest(), hashes
+
+    # ------------------------------------------------------------------ reading
+    def _rows(self, where: str = "", params: tuple = ()) -> Iterator[tuple]:
+        sql = (
+            "SELECT l.seq, l.kind, l.ref, l.created_at, l.aux, c.wrapped_key, c.payload "
+            "FROM log l LEFT JOIN content c ON c.seq = l.seq " + where + " ORDER BY l.seq"
+        )
+        yield from self._db.execute(sql, params)
+
+    def _decrypt(self, seq: int, kind: str, ref: str, wrapped: bytes, payload: bytes) -> dict:
+        try:
+            cipher = self._keys.open_entry(seq, kind, wrapped)
+            return json.loads(cipher.open_payload(payload))
+        except (crypto.DecryptionFailed, ValueError):
+            raise TamperDetected(
+                f"entry {seq} ({ref}, {kind}) does not decrypt: it was altered; "
+                "run 'gdprkit verify' for a full report"
+            ) from None
+
+    def _view(self) -> _View:
+        size = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM log").fetchone()[0]
+        if self._view_cache and self._view_cache[0] == size and not self._tx_depth:
+            return self._view_cache[1]
+        view = _View()
+        pending_evidence: dict[str, list[str]] = {}
+        events: dict[str, list[RequestEvent]] = {}
+        rows = list(self._rows())
+        # Shred entries follow their targets: read their reasons first.
+        for seq, kind, ref, _c, _a, wrapped, payload in rows:
+            if kind == "shred" and wrapped is not None:
+                data = self._decrypt(seq, kind, ref, wrapped, payload)
+                for target in data.get("targets", []):
+                    view.shred_reason[target] = data.get("reason", "")
+        for seq, kind, ref, created_at, _aux, wrapped, payload in rows:
+            view.seqs.setdefault(ref, []).append(seq)
+            created = _parse_ts(created_at)
+            if wrapped is None:  # shredded (verify checks that a shred entry names it)
+                reason = view.shred_reason.get(seq, "")
+                self._add_shredded(view, seq, kind, ref, created, reason)
+                continue
+            data = self._decrypt(seq, kind, ref, wrapped, payload)
+            if kind == "profile":
+                view.profile = Profile(**{k: data.get(k) for k in ("name", "email", "address", "country")},
+                                       lang=data.get("lang") or "en")
+            elif kind == "contact":
+                view.contacts[ref] = Contact(
+                    id=ref, created_at=created, **{k: data.get(k) for k in _CONTACT_FIELDS}
+                )
+            elif kind == "evidence":
+                view.evidence[ref] = _evidence_from(ref, seq, data)
+            elif kind == "incident":
+                pending_evidence[ref] = data.get("evidence", [])
+                view.incidents[ref] = Incident(
+                    id=ref, kind=data["kind"], contact=data["contact"],
+                    when=_parse_ts(data["when"]), platform=data.get("platform"),
+                    note=data.get("note"), action=data.get("action") or "none",
+                    recorded_at=created, seq=seq,
+                )
+            elif kind == "request":
+                view.requests[ref] = _request_from(ref, seq, created, data)
+            elif kind == "request-event":
+                events.setdefault(ref, []).append(RequestEvent(
+                    type=data["type"], on=_dt.date.fromisoformat(data["on"]),
+                    note=data.get("note"), recorded_at=created, seq=seq))
+        # attach evidence to incidents, events to requests
+        from dataclasses import replace
+
+        for iid, eids in pending_evidence.items():
+            inc = view.incidents[iid]
+            items = tuple(
+                replace(view.evidence[e], incident=iid) if view.evidence[e].shredded
+                else view.evidence[e]
+                for e in eids if e in view.evidence
+            )
+            view.incidents[iid] = replace(inc, evidence=items)
+        for rid, evs in events.items():
+            if rid in view.requests:
+                view.requests[rid] = replace(view.requests[rid], events=tuple(evs))
+        if not self._tx_depth:
+            self._view_cache = (size, view)
+        return view
+
+    @staticmethod
+    def _add_shredded(view: _View, seq, kind, ref, created, reason) -> None:
+        if kind == "contact":
+            view.contacts[ref] = Contact(id=ref, name="[shredded]", created_at=created,
+                                         shredded=True, shred_reason=reason)
+        elif kind == "incident":
+            view.incidents[ref] = Incident(id=ref, kind="other", contact="", when=created,
+                                           recorded_at=created, seq=seq, shredded=True,
+                                           shred_reason=reason)
+        elif kind == "evidence":
+            view.evidence[ref] = Evidence(id=ref, incident="", name="[shredded]", size=0, sha256="",
+                                          acquired_at=created, acquired_by="", method="",
+                                          seq=seq, shredded=True, shred_reason=reason)
+        elif kind == "request":
+            view.requests[ref] = Request(id=ref, kind="", lang="", format="", recipient_name="[shredded]",
+                                         recipient_email=None, recipient_address=None,
+                                         recipient_country=None, contact=None, incidents=(),
+                                         sent=created.date(), due=None, sha256="", created_at=created,
+                                         seq=seq, shredded=True)
+
+    # ------------------------------------------------------------------ profile
+    def profile(self) -> Profile | None:
+        return self._view().profile
+
+    def set_profile(self, profile: Profile) -> None:
+        payload = _profile_payload(profile)
+        with self.transaction():
+            self._append("profile", "profile", payload)
+
+    # ------------------------------------------------------------------ contacts
+    def add_contact(self, name: str, **fields) -> Contact:
+        unknown = set(fields) - set(_CONTACT_FIELDS)
+        if unknown:
+            raise BadInput(f"unknown contact field(s): {', '.join(sorted(unknown))}")
+        name = _clean_text(name, "the contact name", limit=5000)
+        if not name or not name.strip():
+            raise BadInput("the contact name is empty")
+        data = {"name": name}
+        for key, value in fields.items():
+            if value is not None:
+                data[key] = _clean_text(value, key.replace("_", " "), limit=5000)
+        if data.get("country"):
+            data["country"] = data["country"].upper()
+        with self.transaction():
+            ref = self._next_id("contact")
+            self._append("contact", ref, data)
+        return self.contact(ref)
+
+    def contacts(self) -> list[Contact]:
+        return sorted(self._view().contacts.values(), key=lambda c: int(c.id[1:]))
+
+    def contact(self, contact_id: str) -> Contact:
+        try:
+            return self._view().contacts[contact_id]
+        except KeyError:
+            raise NotFound(f"no contact {contact_id!r}", hint="see 'gdprkit contact list'") from None
+
+    def find_contact(self, *, email: str | None = None, profile_url: str | None = None) -> Contact | None:
+        for c in self.contacts():
+            if c.shredded:
+                continue
+            if email and c.email and c.email.strip().lower() == email.strip().lower():
+                return c
+            if profile_url and c.profile_url and \
+                    c.profile_url.rstrip("/").lower() == profile_url.rstrip("/").lower():
+                return c
+        return None
+
+    # ------------------------------------------------------------------ incidents
+    def log_incident(
+        self,
+        kind: str,
+        contact_id: str,
+        *,
+        when: _dt.datetime | None = None,
+        platform: str | None = None,
+        note: str | None = None,
+        action: str = "none",
+        evidence: Sequence[EvidenceInput] = (),
+    ) -> Incident:
+        """Record an incident and stream its evidence into the ledger."""
+        kind = IncidentKind.parse(kind).value
+        action = Action.parse(action or "none").value
+        contact = self.contact(contact_id)
+        if contact.shredded:
+            raise BadInput(f"contact {contact_id} was shredded; add the contact again")
+        note = _clean_text(note, "the note")
+        platform = _clean_text(platform, "the platform", limit=200)
+        when = when or self._clock()
+        if when.tzinfo is None:
+            when = when.astimezone()
+        items = [self._prepare_evidence(ev) for ev in evidence]
+        try:
+            with self.transaction():
+                ref = self._next_id("incident")
+                eids = [self._next_id("evidence") for _ in items]
+                self._append("incident", ref, {
+                    "kind": kind, "contact": contact_id, "when": _iso(when),
+                    "platform": platform, "note": note, "action": action, "evidence": eids,
+                })
+                for eid, (meta, stream) in zip(eids, items, strict=True):
+                    self._append("evidence", eid, dict(meta, incident=ref), stream=stream)
+        finally:
+            for _meta, stream in items:
+                stream.close()
+        return self.incident(ref)
+
+    def _prepare_evidence(self, ev: EvidenceInput):
+        import io
+
+        if (ev.path is None) == (ev.data is None):
+            raise BadInput("an evidence item needs either a path or data")
+        if ev.path is not None:
+            p = Path(ev.path)
+            if not p.is_file():
+                raise BadInput(f"evidence file not found: {ev.path}")
+            try:
+                stream = open(p, "rb")  # noqa: SIM115 - closed by log_incident
+            except OSError as err:
+                raise BadInput(f"cannot read evidence file {ev.path}: {err.strerror}") from None
+        else:
+            stream = io.BytesIO(ev.data)
+        name = _clean_text(ev.name or (Path(ev.path).name if ev.path else "evidence"),
+                           "the evidence name", limit=1000)
+        method = EvidenceMethod.parse(ev.method or "file").value
+        acquired_by = ev.acquired_by
+        if not acquired_by:
+            prof = self.profile()
+            acquired_by = prof.name if prof and prof.name else getpass.getuser()
+        meta = {
+            "name": name,
+            "method": method,
+            "source": _clean_text(ev.source, "the evidence source", limit=2000),
+            "acquired_by": acquired_by,
+            "acquired_at": _iso(ev.acquired_at or self._clock()),
+            "tool_version": f"gdprkit {__version__}",
+            "media_type": ev.media_type or mimetypes.guess_type(name)[0]
+            or "application/octet-stream",
+        }
+        return meta, stream
+
+    def incidents(self, *, contact: str | None = None, kind: str | None = None,
+                  since: _dt.date | None = None) -> list[Incident]:
+        if kind is not None:
+            kind = IncidentKind.parse(kind).value
+        if contact is not None:
+            self.contact(contact)
+        out = []
+        for inc in self._view().incidents.values():
+            if inc.shredded:
+                if contact is None and kind is None and since is None:
+                    out.append(inc)
+                continue
+            if contact and inc.contact != contact:
+                continue
+            if kind and inc.kind != kind:
+                continue
+            if since and inc.when.date() < since:
+                continue
+            out.append(inc)
+        return sorted(out, key=lambda i: (i.seq or 0))
+
+    def incident(self, incident_id: str) -> Incident:
+        try:
+            return self._view().incidents[incident_id]
+        except KeyError:
+            raise NotFound(f"no incident {incident_id!r}", hint="see 'gdprkit incidents'") from None
+
+    def evidence(self, evidence_id: str) -> Evidence:
+        try:
+            return self._view().evidence[evidence_id]
+        except KeyError:
+            raise NotFound(f"no evidence {evidence_id!r}") from None
+
+    def read_evidence(self, evidence_id: str, out: BinaryIO) -> None:
+        """Write an evidence item's original bytes to ``out``, checking its SHA-256."""
+        ev = self.evidence(evidence_id)
+        if ev.shredded:
+            raise NotFound(f"evidence {evidence_id} was shredded ({ev.shred_reason or 'no reason'})")
+        row = self._db.execute(
+            "SELECT wrapped_key, payload FROM content WHERE seq = ?", (ev.seq,)
+        ).fetchone()
+        data = self._decrypt(ev.seq, "evidence", evidence_id, row[0], row[1])
+        cipher = self._keys.open_entry(ev.seq, "evidence", row[0])
+        n = data["chunks"]
+        sha = hashlib.sha256()
+        size = 0
+        expected = 0
+        bad = TamperDetected(f"evidence {evidence_id} (entry {ev.seq}) was altered in the ledger")
+        for idx, blob in self._db.execute(
+            "SELECT idx, data FROM chunks WHERE seq = ? ORDER BY idx", (ev.seq,)
+        ):
+            if idx != expected or idx >= n:
+                raise bad
+            try:
+                plain = cipher.open_chunk(idx, blob, idx == n - 1)
+            except crypto.DecryptionFailed:
+                raise bad from None
+            sha.update(plain)
+            size += len(plain)
+            out.write(plain)
+            expected += 1
+        if expected != n or sha.hexdigest() != data["sha256"] or size != data["size"]:
+            raise bad
+
+    def evidence_bytes(self, evidence_id: str) -> bytes:
+        import io
+
+        buf = io.BytesIO()
+        self.read_evidence(evidence_id, buf)
+        return buf.getvalue()
+
+    # ------------------------------------------------------------------ requests
+    def add_request(self, *, kind: str, lang: str, format: str, recipient_name: str,
+                    recipient_email: str | None = None, recipient_address: str | None = None,
+                    recipient_country: str | None = None, contact: str | None = None,
+                    incidents: Sequence[str] = (), sent: _dt.date, due: _dt.date | None,
+                    sha256: str, related_request: str | None = None) -> Request:
+        """Record a generated letter as a request (the lifecycle unit)."""
+        if contact is not None:
+            self.contact(contact)
+        for iid in incidents:
+            self.incident(iid)
+        if related_request is not None:
+            self.request(related_request)
+        data = {
+            "kind": kind, "lang": lang, "format": format, "recipient_name": recipient_name,
+            "recipient_email": recipient_email, "recipient_address": recipient_address,
+            "recipient_country": recipient_country, "contact": contact,
+            "incidents": list(incidents), "sent": sent.isoformat(),
+            "due": due.isoformat() if due else None, "sha256": sha256,
+            "related_request": related_request,
+        }
+        with self.transaction():
+            ref = self._next_id("request")
+            self._append("request", ref, data)
+        return self.request(ref)
+
+    def add_request_event(self, request_id: str, type: str, on: _dt.date,
+                          note: str | None = None, **extra) -> RequestEvent:
+        """Append a lifecycle event to a request (validation is the caller's)."""
+        req = self.request(request_id)
+        if req.shredded:
+            raise BadInput(f"request {request_id} was shredded")
+        data = {"type": type, "on": on.isoformat(), "note": _clean_text(note, "the note")}
+        data.update(extra)
+        with self.transaction():
+            self._append("request-event", request_id, data)
+        return self.request(request_id).events[-1]
+
+    def requests(self) -> list[Request]:
+        return sorted(self._view().requests.values(), key=lambda r: int(r.id[1:]))
+
+    def request(self, request_id: str) -> Request:
+        try:
+            return self._view().requests[request_id]
+        except KeyError:
+            raise NotFound(f"no request {request_id!r}", hint="see 'gdprkit requests'") from None
+
+    def get(self, any_id: str):
+        """A contact, incident, evidence item or request by its id."""
+        kind = _KIND_OF_PREFIX.get(any_id[:1]) if any_id else None
+        if kind is None or not any_id[1:].isdigit():
+            raise NotFound(f"{any_id!r} is not an id", hint="ids look like c1, i2, e3, r4")
+        return {"contact": self.contact, "incident": self.incident,
+                "evidence": self.evidence, "request": self.request}[kind](any_id)
+
+    # ------------------------------------------------------------------ integrity
+    def checkpoint(self) -> Checkpoint:
+        """The newest signed checkpoint."""
+        from .note import parse_checkpoint, parse_note
+
+        row = self._db.execute(
+            "SELECT tree_size, root_hash, note FROM checkpoints ORDER BY tree_size DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            raise TamperDetected("the ledger has no checkpoint")
+        body, _sigs = parse_note(row[2])
+        origin, size, root, _ext = parse_checkpoint(body)
+        return Checkpoint(origin=origin, tree_size=size, root_hash=root, note=row[2],
+                          key_name=self.origin, public_key=self.public_key)
+
+    def verifier_key(self) -> str:
+        """The checkpoint verifier key in the C2SP vkey text form."""
+        from .note import verifier_key
+
+        return verifier_key(self.origin, self.public_key)
+
+    @property
+    def key_fingerprint(self) -> str:
+        return "SHA256:" + hashlib.sha256(self.public_key).hexdigest()
+
+    def leaf_hashes(self) -> list[bytes]:
+        return [bytes(r[0]) for r in self._db.execute("SELECT leaf_hash FROM log ORDER BY seq")]
+
+    def entry_index(self, any_id: str) -> list[int]:
+        """Leaf indexes (seq - 1) of the entries behind an id."""
+        self.get(any_id)
+        return [s - 1 for s in self._view().seqs.get(any_id, [])]
+
+    def verify(self, against: str | None = None) -> VerifyReport:
+        """Check everything; return the report, or raise TamperDetected carrying it."""
+        from ._verify import verify_ledger
+
+        return verify_ledger(self, against)
+
+    def shred(self, any_id: str, reason: str) -> list[str]:
+        """Crypto-erase the content behind an id; returns the ids shredded."""
+        reason = _clean_text(reason, "the reason", limit=2000)
+        if not reason or not reason.strip():
+            raise BadInput("a shred needs a reason (--reason)")
+        obj = self.get(any_id)
+        if getattr(obj, "shredded", False):
+            raise BadInput(f"{any_id} is already shredded")
+        view = self._view()
+        ids = [any_id]
+        if isinstance(obj, Incident):
+            ids += [e.id for e in obj.evidence if not e.shredded]
+        targets = sorted(s for i in ids for s in view.seqs.get(i, []))
+        targets = [s for s in targets if s not in view.shred_reason]
+        with self.transaction():
+            shred_seq = self._size + 1
+            self._db.executemany("INSERT INTO shreds(target, shred_seq) VALUES (?, ?)",
+                                 [(t, shred_seq) for t in targets])
+            self._append("shred", any_id, {"reason": reason, "targets": targets, "ids": ids},
+                         aux="targets=" + ",".join(map(str, targets)))
+            marks = ",".join("?" * len(targets))
+            self._db.execute(f"DELETE FROM chunks WHERE seq IN ({marks})", targets)
+            self._db.execute(f"DELETE FROM content WHERE seq IN ({marks})", targets)
+        self._flush_wal()
+        return ids
+
+    def change_passphrase(self, new_passphrase: bytes) -> None:
+        """Re-wrap the ledger key under a new passphrase; content is untouched."""
+        if not new_passphrase:
+            raise BadInput("the new passphrase is empty")
+        current = crypto.KdfParams.from_json(
+            self._db.execute("SELECT value FROM meta WHERE key='kdf'").fetchone()[0])
+        params = crypto.KdfParams(max(current.memory_kib, crypto.KdfParams.MIN_MEMORY_KIB),
+                                  current.iterations, current.lanes, os.urandom(16))
+        kek = crypto.derive_kek(new_passphrase, params)
+        wrapped = crypto.wrap_ledger_key(kek, self._keys.ledger_key, self._keys.ledger_id)
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            raise _locked_or(err, self.path) from None
+        try:
+            self._db.execute("UPDATE meta SET value=? WHERE key='kdf'", (params.to_json(),))
+            self._db.execute("UPDATE meta SET value=? WHERE key='wrapped_ledger_key'", (wrapped,))
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._flush_wal()
+
+    def _flush_wal(self) -> None:
+        # secure_delete zeroes freed pages in the main file; truncating the WAL
+        # removes the old copies of shredded or re-wrapped data from it too.
+        with contextlib.suppress(sqlite3.Error):
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # ------------------------------------------------------------------ export
+    def export_dict(self) -> dict:
+        """Everything, decrypted (for `export json`)."""
+        from dataclasses import asdict
+
+        cp = self.checkpoint()
+        return {
+            "format": "gdprkit-export/1",
+            "ledger_id": self.ledger_id,
+            "checkpoint": {"origin": cp.origin, "tree_size": cp.tree_size,
+                           "root_hash": cp.root_hex, "note": cp.note},
+            "verifier_key": self.verifier_key(),
+            "profile": asdict(self.profile()) if self.profile() else None,
+            "contacts": [asdict(c) for c in self.contacts()],
+            "incidents": [asdict(i) for i in self.incidents()],
+            "requests": [asdict(r) for r in self.requests()],
+        }
+
+
+def _profile_payload(profile: Profile) -> dict:
+    data = {}
+    for key in ("name", "email", "address", "country", "lang"):
+        value = getattr(profile, key)
+        if value is not None:
+            data[key] = _clean_text(value, key, limit=5000)
+    if data.get("country"):
+        data["country"] = data["country"].upper()
+    return data
+
+
+def _evidence_from(ref: str, seq: int, d: dict) -> Evidence:
+    return Evidence(
+        id=ref, incident=d["incident"], name=d["name"], size=d["size"], sha256=d["sha256"],
+        acquired_at=_parse_ts(d["acquired_at"]), acquired_by=d.get("acquired_by") or "",
+        method=d.get("method") or "file", source=d.get("source"),
+        tool_version=d.get("tool_version") or "", media_type=d.get("media_type"), seq=seq,
+    )
+
+
+def _request_from(ref: str, seq: int, created, d: dict) -> Request:
+    return Request(
+        id=ref, kind=d["kind"], lang=d["lang"], format=d["format"],
+        recipient_name=d["recipient_name"], recipient_email=d.get("recipient_email"),
+        recipient_address=d.get("recipient_address"),
+        recipient_country=d.get("recipient_country"), contact=d.get("contact"),
+        incidents=tuple(d.get("incidents") or ()), sent=_dt.date.fromisoformat(d["sent"]),
+        due=_dt.date.fromisoformat(d["due"]) if d.get("due") else None, sha256=d["sha256"],
+        related_request=d.get("related_request"), created_at=created, seq=seq,
+    )
