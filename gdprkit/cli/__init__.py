@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "passwd": ("gdprkit.cli.ledger_cmds:passwd", "Change the ledger passphrase (re-wraps the key only)."),
     "export": ("gdprkit.cli.export_cmds:export", "Export the ledger (json) or an evidence dossier (pdf)."),
     "demo": ("gdprkit.cli.demo_cmd:demo", "Build a complete example ledger in a folder."),
+    "import": ("gdprkit.cli.import_cmds:import_group", "Import and classify e-mail (eml, mbox) or a LinkedIn export."),
     "due": ("gdprkit.cli.legal_cmds:due", "The Art. 12(3) deadline for a request (no ledger needed)."),
     "authority": ("gdprkit.cli.legal_cmds:authority", "The supervisory authority to complain to, by country."),
     "platform": ("gdprkit.cli.legal_cmds:platform", "The controller behind a platform or mailing service."),
