@@ -193,7 +193,7 @@ def _list_signals(pm: ParsedMessage, kw: Keywords) -> list[Signal]:
     elif feedback:
         service.append("a bulk sender (Feedback-ID)")
     if service:
-        out.append(Signal(MAILING_LIST, 0.35, "sent through a bulk-mail service: " + ", ".join(sorted(set(service)))))
+        out.append(Signal(MAILING_LIST, 0.3, "sent through a bulk-mail service: " + ", ".join(sorted(set(service)))))
     managers = sorted({v for k, v in _LIST_MANAGER_HEADERS.items() if k in h})
     if managers:
         out.append(Signal(MAILING_LIST, 0.7, "list-manager headers of " + ", ".join(managers)))
@@ -205,6 +205,15 @@ def _list_signals(pm: ParsedMessage, kw: Keywords) -> list[Signal]:
     errors_to = pm.header("errors-to") or ""
     if re.search(r"(?i)(^|[<\s])(owner-|[\w.]+-(request|owner|admin|bounces?)@)", sender + " " + errors_to):
         out.append(Signal(MAILING_LIST, 0.5, f"Sender/Errors-To is a list address: {(sender or errors_to)[:60]}"))
+    elif sender:
+        # LISTSERV and friends: the message comes "from" a person but is sent
+        # by, and addressed to, the list.
+        _, sender_addr = split_address(sender)
+        to_addrs = {a for _, a in pm.recipients}
+        if sender_addr and sender_addr != pm.sender_email and (
+            sender_addr in to_addrs or re.match(r"(?i)[^@]*@(lists?|listserv|mailman|groups)\.", sender_addr)
+        ):
+            out.append(Signal(MAILING_LIST, 0.5, f"sent by a list address that is also the recipient: {sender_addr}"))
     if "multipart/digest" in pm.content_types:
         out.append(Signal(MAILING_LIST, 0.6, "a multipart/digest body: a list digest"))
     if pm.sender_email and _BULK_LOCALPART.match(pm.sender_email):
@@ -250,7 +259,7 @@ def _footer_signals(pm: ParsedMessage, kw: Keywords) -> list[Signal]:
         out.append(Signal(MAILING_LIST, 0.55, f"an unsubscribe link in the HTML ({lang}): “{label[:60]}”"))
     if found_footer:
         (phrase, lang, _), line = found_footer
-        out.append(Signal(MAILING_LIST, 0.25, f"newsletter footer wording ({lang}): “{line[:90]}”"))
+        out.append(Signal(MAILING_LIST, 0.2, f"newsletter footer wording ({lang}): “{line[:90]}”"))
     return out
 
 
