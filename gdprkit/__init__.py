@@ -37,6 +37,9 @@ _LAZY: dict[str, str] = {
     "Checkpoint": "gdprkit.model",
     "IncidentKind": "gdprkit.model",
     "LetterKind": "gdprkit.model",
+    "run_batch": "gdprkit.batch",
+    "BatchResult": "gdprkit.batch",
+    "RowResult": "gdprkit.batch",
 }
 
 __all__ = [

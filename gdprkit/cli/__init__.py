@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "due": ("gdprkit.cli.legal_cmds:due", "The Art. 12(3) deadline for a request (no ledger needed)."),
     "authority": ("gdprkit.cli.legal_cmds:authority", "The supervisory authority to complain to, by country."),
     "platform": ("gdprkit.cli.legal_cmds:platform", "The controller behind a platform or mailing service."),
+    "batch": ("gdprkit.cli.batch_cmds:batch", "Render letters in batch from a CSV or JSONL file."),
     "requests": ("gdprkit.cli.request_cmds:requests_cmd", "List requests with their status and deadline."),
     "request": ("gdprkit.cli.request_cmds:request_cmd", "Record an event on a request (answered, extended, ...)."),
     "calendar": ("gdprkit.cli.request_cmds:calendar_cmd", "Write the deadlines of open requests to an .ics file."),

@@ -1,0 +1,298 @@
+"""One batch row -> one rendered letter: validation and rendering, run in the workers.
+
+Everything here is a plain function of picklable values so that it runs the
+same in the parent (``jobs=1``) and in worker processes; the workers get
+chunks of rows and send back, per row, the file name and the bytes with
+their SHA-256 (or the error), never anything that needs the ledger.
+
+Validation turns the row's strings into the model's values and refuses, as an
+error of that row: an unknown letter kind, language, format or incident
+kind; an empty required field; a date that does not parse (or is ambiguous,
+like ``03/04/2026``); a line break or control character in a one-line field
+(names, e-mail addresses, countries: e-mail headers could be forged with
+them); an over-long value.  Multi-line fields (addresses, facts) keep their
+line breaks.  Text is never template code: the letters engine prints it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import BadInput, GdprkitError
+from .model import FORMATS, LANGUAGES, Contact, Incident, IncidentKind, LetterKind, Profile
+
+__all__ = ["Job", "Outcome", "RenderSettings", "parse_date", "render_chunk", "render_row"]
+
+# Longest accepted values, in characters.
+LIMITS = {
+    "name": 200,
+    "org": 200,
+    "email": 254,  # RFC 5321 path limit
+    "country": 6,
+    "platform": 100,
+    "address": 1_000,
+    "facts": 20_000,
+    "output": 1_000,
+}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_COUNTRY = re.compile(r"^[A-Za-z]{2}(?:-[A-Za-z0-9]{1,3})?$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_DOTTED_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_SLASHED_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4}$")
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """What every row shares: the command line's defaults and the run's date."""
+
+    fmt: str = "txt"
+    lang: str = "en"
+    sent: _dt.date = field(default_factory=_dt.date.today)
+    template_dir: str | None = None
+    record: bool = False  # send back what the ledger records (recipient, kind ...)
+
+
+@dataclass(frozen=True)
+class Job:
+    """A row ready to render: its values plus what the parent found in the ledger.
+
+    ``ledger`` holds ``profile`` (Profile), ``contact`` (Contact),
+    ``incidents`` (tuple of Incident) and ``request`` (Request) when the row
+    named ledger ids; it is empty otherwise.
+    """
+
+    row: int
+    values: Mapping[str, str]
+    output: str | None = None  # the row's own output name, already checked and claimed
+    ledger: Mapping[str, Any] = field(default_factory=dict)
+    error: str | None = None  # found before rendering (reading, ledger ids, output name)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A rendered row (``content`` and ``sha256``) or its ``error``."""
+
+    row: int
+    name: str | None = None  # relative output path
+    content: bytes | None = None
+    sha256: str | None = None
+    error: str | None = None
+    # what the ledger records (only when RenderSettings.record)
+    due: _dt.date | None = None
+    recipient: Any = None  # letters.Recipient
+    kind: str | None = None
+    lang: str | None = None
+    fmt: str | None = None
+    sent: _dt.date | None = None
+
+
+# -- field parsing --------------------------------------------------------------
+def _one_line(values: Mapping[str, str], key: str, limit: str) -> str | None:
+    value = values.get(key) or ""
+    if not value:
+        return None
+    if _CONTROL.search(value):
+        raise BadInput(f"{key} contains a line break or control character")
+    value = unicodedata.normalize("NFC", value)
+    if len(value) > LIMITS[limit]:
+        raise BadInput(f"{key} is longer than {LIMITS[limit]} characters ({len(value)})")
+    return value
+
+
+def _multi_line(values: Mapping[str, str], key: str, limit: str) -> str | None:
+    value = (values.get(key) or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not value:
+        return None
+    if _CONTROL_MULTILINE.search(value):
+        raise BadInput(f"{key} contains a control character")
+    value = unicodedata.normalize("NFC", value)
+    if len(value) > LIMITS[limit]:
+        raise BadInput(f"{key} is longer than {LIMITS[limit]} characters ({len(value)})")
+    return value
+
+
+def _email(values: Mapping[str, str], key: str) -> str | None:
+    value = _one_line(values, key, "email")
+    if value is not None and not _EMAIL.match(value):
+        raise BadInput(f"{key} {value!r} is not an e-mail address")
+    return value
+
+
+def _country(values: Mapping[str, str], key: str) -> str | None:
+    value = _one_line(values, key, "country")
+    if value is None:
+        return None
+    if not _COUNTRY.match(value):
+        raise BadInput(f"{key} {value!r} is not a country code",
+                       hint="use ISO 3166 codes such as IT, DE, FR or DE-BY")
+    return value.upper()
+
+
+def _choice(values: Mapping[str, str], key: str, default: str, valid, what: str) -> str:
+    value = (values.get(key) or "").strip().lower() or default
+    if value not in valid:
+        raise BadInput(f"unknown {what} {value!r}", hint="valid: " + ", ".join(valid))
+    return value
+
+
+def parse_date(value: str, what: str) -> _dt.date:
+    """``2026-03-07`` or ``7.3.2026``; a slashed date is refused as ambiguous."""
+    text = value.strip()
+    m = _DOTTED_DATE.match(text)
+    try:
+        if m:
+            return _dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    if _SLASHED_DATE.match(text):
+        raise BadInput(f"{what} {value!r} is ambiguous (day/month or month/day?)",
+                       hint="write it as YYYY-MM-DD")
+    raise BadInput(f"{what} {value!r} is not a date", hint="write it as YYYY-MM-DD")
+
+
+def parse_when(value: str, what: str) -> _dt.datetime:
+    """An incident's time: a date (taken as noon UTC, so the day prints the same in
+    every time zone) or an ISO date-time (naive means local time)."""
+    text = value.strip()
+    if "T" in text or (" " in text and ":" in text):
+        try:
+            parsed = _dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise BadInput(f"{what} {value!r} is not a date or date-time",
+                           hint="write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+        if parsed.tzinfo is None:
+            parsed = parsed.astimezone()
+        return parsed.astimezone(_dt.UTC)
+    day = parse_date(text, what)
+    return _dt.datetime.combine(day, _dt.time(12, 0), tzinfo=_dt.UTC)
+
+
+# -- one row --------------------------------------------------------------------
+def _requester(values: Mapping[str, str], profile: Profile | None, lang: str) -> Profile:
+    name = _one_line(values, "requester_name", "name")
+    email = _email(values, "requester_email")
+    address = _multi_line(values, "requester_address", "address")
+    country = _country(values, "requester_country")
+    if profile is not None:  # the row's values win over the ledger profile's
+        return Profile(
+            name=name or profile.name,
+            email=email or profile.email,
+            address=address or profile.address,
+            country=country or profile.country,
+            lang=lang,
+        )
+    if name is None:
+        raise BadInput("requester_name is empty")
+    return Profile(name=name, email=email, address=address, country=country, lang=lang)
+
+
+def _recipient(values: Mapping[str, str], led: Mapping[str, Any]):
+    from .letters import Recipient, recipient_from_contact, recipient_from_request
+
+    name = _one_line(values, "recipient_name", "name")
+    org = _one_line(values, "recipient_org", "org")
+    email = _email(values, "recipient_email")
+    address = _multi_line(values, "recipient_address", "address")
+    country = _country(values, "recipient_country")
+    base = None
+    if led.get("contact") is not None:
+        base = recipient_from_contact(led["contact"])
+    elif led.get("request") is not None:
+        base = recipient_from_request(led["request"])
+    if base is not None:  # the row's values win over the ledger's
+        return Recipient(
+            name=name or base.name,
+            org=org or base.org,
+            email=email or base.email,
+            address=address or base.address,
+            country=country or base.country,
+        )
+    if name is None and org is None:
+        raise BadInput("recipient_name and recipient_org are both empty")
+    return Recipient(name=name or org, org=org, email=email, address=address, country=country)
+
+
+def _row_incidents(values: Mapping[str, str], row: int, recipient) -> list[Incident]:
+    kind = (values.get("incident_kind") or "").strip().lower()
+    date = values.get("incident_date") or ""
+    platform = _one_line(values, "platform", "platform")
+    facts = _multi_line(values, "facts", "facts")
+    if not (kind or date or platform or facts):
+        return []
+    if not kind:
+        raise BadInput("incident_kind is empty (it is needed with incident_date, platform "
+                       "or facts)", hint="valid: " + ", ".join(IncidentKind.values()))
+    kind = IncidentKind.parse(kind).value
+    if not date:
+        raise BadInput("incident_date is empty (it is needed with incident_kind)")
+    when = parse_when(date, "incident_date")
+    return [Incident(id=f"row{row}", kind=kind, contact="", when=when, platform=platform,
+                     note=facts)]
+
+
+def render_row(job: Job, settings: RenderSettings) -> Outcome:
+    """Validate one row and render its letter; a GdprkitError becomes the row's error."""
+    if job.error is not None:
+        return Outcome(job.row, error=job.error)
+    try:
+        return _render_row(job, settings)
+    except GdprkitError as err:
+        return Outcome(job.row, error=str(err))
+    except Exception as err:  # a bug in a template or writer: this row only
+        return Outcome(job.row, error=f"internal error: {type(err).__name__}: {err}")
+
+
+def _render_row(job: Job, settings: RenderSettings) -> Outcome:
+    from ._batch_names import default_name
+    from .letters import render_letter
+
+    values, led = job.values, job.ledger
+    kind = (values.get("kind") or "").strip().lower()
+    if not kind:
+        raise BadInput("kind is empty", hint="valid: " + ", ".join(LetterKind.values()))
+    kind = LetterKind.parse(kind).value
+    lang = _choice(values, "lang", settings.lang, LANGUAGES, "language")
+    fmt = _choice(values, "format", settings.fmt, FORMATS, "format")
+    sent = parse_date(values["sent"], "sent") if values.get("sent") else settings.sent
+    requester = _requester(values, led.get("profile"), lang)
+    recipient = _recipient(values, led)
+    incidents = list(led.get("incidents") or ()) + _row_incidents(values, job.row, recipient)
+    contact = led.get("contact")
+    if contact is None:
+        # Without a ledger contact the addressee is the person misusing the data.
+        contact = Contact(id="", name=recipient.name, email=recipient.email,
+                          org=recipient.org, org_address=recipient.address,
+                          country=recipient.country,
+                          platform=incidents[0].platform if incidents else None)
+    # A fixed Date header (noon of the sending day) keeps eml output reproducible.
+    now = _dt.datetime.combine(sent, _dt.time(12, 0)).astimezone()
+    letter = render_letter(
+        kind, lang=lang, fmt=fmt, requester=requester, recipient=recipient,
+        incidents=incidents, contact=contact, sent=sent, request=led.get("request"),
+        template_dir=settings.template_dir, now=now,
+    )
+    name = job.output or default_name(job.row, kind, lang, recipient.name or recipient.org, fmt)
+    if not settings.record:
+        return Outcome(job.row, name=name, content=letter.content, sha256=letter.sha256)
+    return Outcome(job.row, name=name, content=letter.content, sha256=letter.sha256,
+                   due=letter.due, recipient=letter.recipient, kind=kind, lang=lang, fmt=fmt,
+                   sent=sent)
+
+
+def render_chunk(jobs: list[Job], settings: RenderSettings) -> list[Outcome]:
+    """Render a chunk of rows in order (the unit of work sent to a worker)."""
+    return [render_row(job, settings) for job in jobs]
+
+
+def warm_up() -> None:
+    """Import the rendering stack once per worker, before the first chunk."""
+    import jinja2  # noqa: F401
+
+    from . import letters  # noqa: F401
