@@ -49,11 +49,18 @@ class _Collector:
         self.parts: list[bytes] = []
         self.size = 0
         self.spill = None
+        self.held = b""  # a trailing blank line, maybe the mbox separator's
 
     def add(self, line: bytes) -> None:
         self.size += len(line)
         if self.spill is not None:
-            self.spill.write(line)
+            if self.held:
+                self.spill.write(self.held)
+                self.held = b""
+            if line in (b"\n", b"\r\n"):
+                self.held = line
+            else:
+                self.spill.write(line)
             return
         self.parts.append(line)
         if self.size > self.limit:
@@ -70,6 +77,7 @@ class _Collector:
             path = self.spill.name
             self.spill.close()
             data = data[: self.limit]
+            self.size -= len(self.held)
         # The blank line before the next separator belongs to the mbox format.
         if path is None:
             if data.endswith(b"\r\n\r\n"):
