@@ -1,0 +1,184 @@
+"""``gdprkit import`` through Click: dry runs, storing in a real ledger, de-duplication."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gdprkit.cli import cli
+from gdprkit.importers import write_mbox_message
+
+CORPUS = Path(__file__).parent / "corpus"
+FILES = [
+    CORPUS / "written" / "ml_mailchimp_en.eml",
+    CORPUS / "written" / "fw_thunderbird_en.eml",
+    CORPUS / "written" / "fw_outlook_en.eml",
+    CORPUS / "written" / "neg_personal_en.eml",
+    CORPUS / "cpython" / "msg_35.txt",
+]
+
+
+def runner():
+    return CliRunner()
+
+
+def invoke(args, env=None):
+    result = runner().invoke(cli, args, env=env or {}, catch_exceptions=False)
+    return result
+
+
+def make_mbox(path: Path, files=FILES) -> list[bytes]:
+    raws = [f.read_bytes() for f in files]
+    buf = io.BytesIO()
+    for raw in raws:
+        write_mbox_message(buf, raw)
+    path.write_bytes(buf.getvalue())
+    return raws
+
+
+def test_dry_run_json_shape():
+    result = invoke(["import", "eml", *map(str, FILES), "--dry-run", "--json",
+                     "--requester-email", "jane.doe@example.org"])
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.stdout)
+    assert [i["kind"] for i in items] == ["mailing-list", "forwarded", "forwarded", None, None]
+    for item in items:
+        assert {"source", "message_id", "kind", "confidence", "reasons", "contact", "incident"} <= set(item)
+        assert item["incident"] is None
+    assert items[0]["status"] == "new" and items[3]["status"] == "unclassified"
+    assert any("written by you" in r for r in items[1]["reasons"])
+    assert items[4]["problems"]  # malformed message is reported, not a traceback
+    assert "2 unclassified" in result.stderr and "dry run" in result.stderr
+
+
+def test_dry_run_mbox_text_output_and_since(tmp_path):
+    mbox = tmp_path / "Takeout.mbox"
+    make_mbox(mbox)
+    result = invoke(["import", "mbox", str(mbox), "--dry-run"])
+    assert result.exit_code == 0
+    assert "mailing-list" in result.stdout and "Takeout.mbox#1" in result.stdout
+    result = invoke(["import", "mbox", str(mbox), "--dry-run", "--json", "--since", "2024-06-01"])
+    items = json.loads(result.stdout)
+    # the Mailchimp mail (March 2024) is older than --since; undated msg_35 stays
+    assert all("ml_" not in (i["subject"] or "") for i in items)
+    assert "Spring workshops" not in result.stdout
+    assert "skipped" in result.stderr
+
+
+def test_bad_paths_are_usage_errors(tmp_path):
+    assert invoke(["import", "eml", str(tmp_path / "nope.eml"), "--dry-run"]).exit_code == 2
+    (tmp_path / "empty").mkdir()
+    result = invoke(["import", "linkedin", str(tmp_path / "empty"), "--dry-run"])
+    assert result.exit_code == 1 and "Error:" in result.stderr
+
+
+# -- with a real ledger ------------------------------------------------------------------------
+@pytest.fixture
+def ledger_env(tmp_path):
+    ledger_mod = pytest.importorskip("gdprkit.ledger")
+    from gdprkit.model import Profile
+
+    path = tmp_path / "ledger.db"
+    led = ledger_mod.Ledger.create(path, b"passphrase", Profile(name="Jane Doe", email="jane.doe@example.org"),
+                                   kdf=ledger_mod.KdfParams.minimum())
+    led.close()
+    env = {"GDPRKIT_LEDGER": str(path), "GDPRKIT_PASSPHRASE": "passphrase"}
+
+    def open_ledger():
+        return ledger_mod.Ledger.open(path, b"passphrase")
+
+    return env, open_ledger
+
+
+def test_store_then_reimport_adds_nothing(tmp_path, ledger_env):
+    env, open_ledger = ledger_env
+    mbox = tmp_path / "all.mbox"
+    raws = make_mbox(mbox)
+    result = invoke(["import", "mbox", str(mbox), "--json"], env)
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.stdout)
+    stored = [i for i in items if i["status"] == "stored"]
+    assert len(stored) == 3
+    with open_ledger() as led:
+        incidents = led.incidents()
+        assert [i.kind for i in incidents] == ["mailing-list", "forwarded", "forwarded"]
+        first = incidents[0]
+        assert first.platform == "email"
+        ev = first.evidence[0]
+        assert ev.method == "import" and ev.source == items[0]["message_id"]
+        assert led.evidence_bytes(ev.id) == raws[0]  # byte-identical evidence
+        contacts = {c.email: c for c in led.contacts()}
+        assert contacts["hello@brightgarden.example"].name == "Bright Garden Studio"
+        assert "alan.reed@example.org" in contacts
+        assert "Classified forwarded" in incidents[1].note
+    assert stored[0]["contact"] and stored[0]["incident"] == incidents[0].id
+
+    again = json.loads(invoke(["import", "mbox", str(mbox), "--json"], env).stdout)
+    assert [i["status"] for i in again if i["kind"]] == ["duplicate"] * 3
+    assert [i["incident"] for i in again if i["kind"]] == [i.id for i in incidents]
+    # the same messages as .eml files: same Message-ID / SHA-256, still nothing new
+    copies = []
+    for n, f in enumerate(FILES[:3]):
+        copies.append(tmp_path / f"copy{n}.eml")
+        shutil.copy(f, copies[-1])
+    result = invoke(["import", "eml", *map(str, copies)], env)
+    assert result.stdout.count("duplicate") == 3
+    with open_ledger() as led:
+        assert len(led.incidents()) == 3
+        assert len(led.contacts()) == 3
+
+
+def test_existing_contact_is_matched_and_contact_option(tmp_path, ledger_env):
+    env, open_ledger = ledger_env
+    with open_ledger() as led:
+        alan = led.add_contact("Alan R.", email="Alan.Reed@example.org")
+        other = led.add_contact("Someone Else")
+    invoke(["import", "eml", str(FILES[1])], env)
+    with open_ledger() as led:
+        assert [i.contact for i in led.incidents()] == [alan.id]
+    result = invoke(["import", "eml", str(FILES[2]), "--contact", other.id, "--json"], env)
+    assert json.loads(result.stdout)[0]["contact"] == other.id
+    result = invoke(["import", "eml", str(FILES[0]), "--contact", "c99"], env)
+    assert result.exit_code == 1 and "Error:" in result.stderr
+
+
+def test_dry_run_with_ledger_configured_stores_nothing(tmp_path, ledger_env):
+    env, open_ledger = ledger_env
+    result = invoke(["import", "eml", *map(str, FILES), "--dry-run"], {**env, "GDPRKIT_PASSPHRASE": ""})
+    assert result.exit_code == 0
+    with open_ledger() as led:
+        assert led.incidents() == []
+
+
+def test_linkedin_import_into_ledger(tmp_path, ledger_env):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("li_fixture", Path(__file__).parent / "test_import_linkedin.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    make_export = module.make_export
+
+    env, open_ledger = ledger_env
+    folder = make_export(tmp_path / "export")
+    result = invoke(["import", "linkedin", str(folder), "--json"], env)
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.stdout)
+    assert sorted(i["kind"] for i in items if i["status"] == "stored") == [
+        "direct-pitch", "direct-pitch", "unsolicited-message", "unsolicited-message"]
+    assert "1 of your own messages ignored" in result.stderr
+    with open_ledger() as led:
+        sam = led.find_contact(profile_url="https://www.linkedin.com/in/sam-seller")
+        assert sam is not None and sam.email == "sam@growfast.example"
+        (pitch,) = led.incidents(contact=sam.id)
+        assert pitch.kind == "direct-pitch" and pitch.platform == "linkedin"
+        assert pitch.evidence[0].source == "linkedin:2-abc:2024-03-10 09:00:00 UTC"
+        n = len(led.incidents())
+    again = json.loads(invoke(["import", "linkedin", str(folder), "--json"], env).stdout)
+    assert {i["status"] for i in again if i["kind"]} == {"duplicate"}
+    with open_ledger() as led:
+        assert len(led.incidents()) == n
