@@ -266,10 +266,16 @@ class _LedgerRows:
 
     def _get(self, any_id: str, prefix: str, what: str):
         if not any_id.startswith(prefix) or not any_id[1:].isdigit():
-            raise BadInput(f"{what} {any_id!r} is not a {what} id (like {prefix}1)")
+            raise BadInput(f"{any_id!r} is not a valid {what} id (like {prefix}1)")
         if any_id not in self._cache:
             self._cache[any_id] = self.ledger.get(any_id)
         return self._cache[any_id]
+
+    def _incidents_of(self, cid: str) -> list:
+        key = f"incidents-of:{cid}"
+        if key not in self._cache:
+            self._cache[key] = [i for i in self.ledger.incidents(contact=cid) if not i.shredded]
+        return self._cache[key]
 
     def resolve(self, row: int, values: Mapping[str, str]) -> dict[str, Any]:
         led: dict[str, Any] = {"profile": self.profile}
@@ -288,6 +294,9 @@ class _LedgerRows:
                 if inc.contact != cid:
                     raise BadInput(f"incident {inc.id} concerns contact {inc.contact}, "
                                    f"not {cid}")
+            if not iids:  # a contact alone: the letter rests on all their incidents
+                incidents = tuple(self._incidents_of(cid))
+                iids = tuple(inc.id for inc in incidents)
         if incidents:
             led["incidents"] = incidents
         rid = values.get("request") or None

@@ -78,11 +78,10 @@ def batch(app, source, out_dir, fmt, lang, jobs, fail_fast, sent, input_format, 
     ledger = None
     if app.ledger_path or os.environ.get("GDPRKIT_LEDGER"):
         ledger = app.open_ledger()
-    stream = click.get_binary_stream("stdin") if source == "-" else source
     progress, close_bar = _progress_bar(sys.stderr.isatty())
     try:
         result = run_batch(
-            stream, out_dir, fmt=fmt, lang=lang, jobs=jobs, fail_fast=fail_fast,
+            source, out_dir, fmt=fmt, lang=lang, jobs=jobs, fail_fast=fail_fast,
             ledger=ledger, record=not no_record, sent=sent, template_dir=template_dir,
             input_format=input_format, progress=progress,
         )

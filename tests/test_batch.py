@@ -1,0 +1,383 @@
+"""run_batch: rows in, letters and a manifest out (the library API)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import doctest
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from gdprkit import BadInput, run_batch
+
+SENT = dt.date(2026, 3, 9)
+
+GOOD = {
+    "kind": "objection",
+    "lang": "en",
+    "requester_name": "Ada Rossi",
+    "requester_email": "ada@example.org",
+    "requester_address": "Via Roma 1\n00100 Roma",
+    "requester_country": "IT",
+    "recipient_name": "Mario Rossi",
+    "recipient_org": "Acme S.r.l.",
+    "recipient_email": "mario@acme.example",
+    "recipient_address": "Via Milano 2\n20121 Milano",
+    "recipient_country": "IT",
+    "incident_kind": "mailing-list",
+    "incident_date": "2026-03-02",
+    "platform": "linkedin",
+    "facts": "Added my address to a newsletter.",
+}
+
+
+def row(**changes) -> dict:
+    out = dict(GOOD)
+    out.update(changes)
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def manifest(out: Path) -> dict:
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+def by_row(out: Path) -> dict[int, dict]:
+    return {r["row"]: r for r in manifest(out)["rows"]}
+
+
+def run(rows, out, **kw):
+    kw.setdefault("sent", SENT)
+    return run_batch(rows, out, **kw)
+
+
+# -- the basics -------------------------------------------------------------------
+def test_writes_letters_and_manifest(tmp_path):
+    out = tmp_path / "out"  # created
+    result = run([row(), row(kind="erasure", recipient_name="Jörg Müller",
+                          recipient_country="DE")], out)
+    assert (result.rows, result.ok, result.unchanged, result.errors) == (2, 2, 0, 0)
+    assert result.succeeded
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["0001-objection-en-mario-rossi.txt", "0002-erasure-en-jorg-muller.txt",
+                     "manifest.json"]
+    m = manifest(out)
+    assert m["version"] == 1
+    assert m["summary"] == {"rows": 2, "ok": 2, "unchanged": 0, "errors": 0, "stopped": False}
+    first = m["rows"][0]
+    assert first["row"] == 1 and first["status"] == "ok" and first["error"] is None
+    data = (out / first["output"]).read_bytes()
+    import hashlib
+
+    assert first["sha256"] == hashlib.sha256(data).hexdigest()
+    text = data.decode()
+    assert "Mario Rossi" in text and "Ada Rossi" in text and "9 March 2026" in text
+    assert "Added my address to a newsletter." in text
+    assert (out / first["output"]).stat().st_mode & 0o777 == 0o600
+    assert not [p for p in out.iterdir() if p.name.endswith(".part")]
+    assert result.to_dict() == {"rows": 2, "ok": 2, "unchanged": 0, "errors": 0,
+                                "out_dir": str(out.resolve()),
+                                "manifest": str(out.resolve() / "manifest.json")}
+
+
+def test_public_api_and_docstring_example():
+    import gdprkit
+    import gdprkit.batch
+
+    assert gdprkit.run_batch is gdprkit.batch.run_batch
+    assert gdprkit.BatchResult is gdprkit.batch.BatchResult
+    failures, tried = doctest.testmod(gdprkit.batch, raise_on_error=False)
+    assert tried >= 5 and failures == 0
+
+
+def test_row_lang_and_format_override_defaults(tmp_path):
+    out = tmp_path / "out"
+    result = run([row(), row(format="html"), row(format="md", lang="")], out, fmt="txt")
+    assert result.ok == 3
+    outputs = [r["output"] for r in manifest(out)["rows"]]
+    assert outputs == ["0001-objection-en-mario-rossi.txt", "0002-objection-en-mario-rossi.html",
+                       "0003-objection-en-mario-rossi.md"]
+    assert (out / outputs[1]).read_text().lstrip().lower().startswith("<!doctype html")
+
+
+def test_rerun_leaves_unchanged_files_alone(tmp_path):
+    out = tmp_path / "out"
+    rows = [row(), row(recipient_name="Luca Bianchi")]
+    run(rows, out)
+    files = {r["row"]: out / r["output"] for r in manifest(out)["rows"]}
+    old = 1_000_000_000
+    for p in files.values():
+        os.utime(p, (old, old))
+    inode = files[1].stat().st_ino
+
+    rows[1] = row(recipient_name="Luca Bianchi", facts="Different facts now.")
+    result = run(rows, out)
+    assert (result.ok, result.unchanged) == (1, 1)
+    statuses = {r["row"]: r["status"] for r in manifest(out)["rows"]}
+    assert statuses == {1: "unchanged", 2: "ok"}
+    assert files[1].stat().st_mtime == old and files[1].stat().st_ino == inode
+    assert files[2].stat().st_mtime != old
+    assert "Different facts now." in files[2].read_text()
+
+    # a file damaged or edited by hand is rewritten
+    files[1].write_bytes(b"tampered")
+    assert run(rows, out).ok == 1
+    assert "Mario Rossi" in files[1].read_text()
+
+
+def test_jobs_output_is_byte_identical(tmp_path):
+    rows = [row(recipient_name=f"Person {i}", facts=f"Fact number {i}.",
+                format=("txt", "html", "md", "pdf")[i % 4]) for i in range(40)]
+    rows[7] = row(kind="nonsense")
+    one, two = tmp_path / "one", tmp_path / "two"
+    r1 = run(rows, one, jobs=1)
+    r2 = run(rows, two, jobs=2)
+    assert r1.to_dict() | {"out_dir": "", "manifest": ""} == r2.to_dict() | {
+        "out_dir": "", "manifest": ""}
+    assert r1.errors == 1
+    assert (one / "manifest.json").read_bytes() == (two / "manifest.json").read_bytes()
+    names = sorted(p.name for p in one.iterdir())
+    assert names == sorted(p.name for p in two.iterdir())
+    for name in names:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+def test_rows_are_streamed_not_loaded(tmp_path):
+    consumed = 0
+
+    def rows():
+        nonlocal consumed
+        for i in range(1000):
+            consumed += 1
+            yield row(recipient_name=f"P{i}")
+
+    seen = []
+
+    def progress(res, total):
+        if res.row == 1:
+            seen.append(consumed)
+        assert total is None
+
+    result = run(rows(), tmp_path / "out", progress=progress)
+    assert result.ok == 1000
+    assert seen and seen[0] <= 40  # one chunk ahead, not the whole input
+
+
+def test_progress_gets_every_row_in_order_with_total(tmp_path):
+    calls = []
+    run([row(), row(kind="x"), row()], tmp_path / "out",
+        progress=lambda res, total: calls.append((res.row, res.status, total)))
+    assert calls == [(1, "ok", 3), (2, "error", 3), (3, "ok", 3)]
+
+
+def test_fail_fast_stops_at_first_error(tmp_path):
+    out = tmp_path / "out"
+    result = run([row(), row(kind="bogus"), row(), row()], out, fail_fast=True)
+    assert result.stopped and not result.succeeded
+    assert (result.rows, result.ok, result.errors) == (2, 1, 1)
+    assert [r["row"] for r in manifest(out)["rows"]] == [1, 2]
+    assert manifest(out)["summary"]["stopped"] is True
+    assert sorted(p.name for p in out.iterdir()) == ["0001-objection-en-mario-rossi.txt",
+                                                     "manifest.json"]
+
+
+def test_fail_fast_with_workers(tmp_path):
+    rows = [row(recipient_name=f"P{i}") for i in range(50)]
+    rows[20] = row(incident_date="yesterday")
+    result = run(rows, tmp_path / "out", fail_fast=True, jobs=2)
+    assert result.stopped and result.rows == 21 and result.errors == 1
+    assert len(list((tmp_path / "out").glob("*.txt"))) == 20
+
+
+# -- bad rows: each is one error with its number, the others are produced --------
+BAD_ROWS = [
+    (row(kind="complain"), "unknown letter kind 'complain'"),
+    (row(kind=""), "kind is empty"),
+    (row(lang="xx"), "unknown language 'xx'"),
+    (row(format="docx"), "unknown format 'docx'"),
+    (row(incident_kind="spam"), "unknown incident kind 'spam'"),
+    (row(requester_name=""), "requester_name is empty"),
+    (row(recipient_name="", recipient_org=""), "recipient_name and recipient_org are both empty"),
+    (row(incident_kind=""), "incident_kind is empty"),
+    (row(incident_date=""), "incident_date is empty"),
+    (row(incident_date="2026-02-30"), "incident_date '2026-02-30' is not a date"),
+    (row(incident_date="last tuesday"), "incident_date 'last tuesday' is not a date"),
+    (row(incident_date="03/04/2026"), "is ambiguous"),
+    (row(sent="2026-13-01"), "sent '2026-13-01' is not a date"),
+    (row(requester_email="ada at example"), "requester_email 'ada at example' is not an"),
+    (row(recipient_email="m@x.example\r\nBcc: all@evil.example"),
+     "recipient_email contains a line break"),
+    (row(recipient_name="Mario\nRossi"), "recipient_name contains a line break"),
+    (row(requester_name="Ada\rBcc: x@evil.example"), "requester_name contains a line break"),
+    (row(recipient_country="Italy"), "recipient_country 'Italy' is not a country code"),
+    (row(recipient_name="M" * 5000), "recipient_name is longer than 200 characters (5000)"),
+    (row(facts="x" * 20_001), "facts is longer than 20000 characters"),
+    (row(facts="nul \x00 byte"), "facts contains a control character"),
+    (row(contact="c1"), "contact and incident ids need a ledger"),
+    ({"kind": "objection", "bogus": "x"}, "unknown key 'bogus'"),
+    ({"kind": ["objection"]}, "the value of 'kind' must be a string"),
+]
+
+
+@pytest.mark.parametrize(("bad", "message"), BAD_ROWS, ids=[m[:30] for _, m in BAD_ROWS])
+def test_bad_row_is_one_error(tmp_path, bad, message):
+    out = tmp_path / "out"
+    result = run([row(recipient_name="First"), bad, row(recipient_name="Third")], out)
+    assert (result.rows, result.ok, result.errors) == (3, 2, 1)
+    rows = by_row(out)
+    assert rows[2]["status"] == "error" and rows[2]["output"] is None
+    assert message in rows[2]["error"]
+    assert result.first_errors[0].row == 2 and message in result.first_errors[0].error
+    assert rows[1]["status"] == rows[3]["status"] == "ok"
+    assert (out / "0001-objection-en-first.txt").exists()
+    assert (out / "0003-objection-en-third.txt").exists()
+    assert len(list(out.iterdir())) == 3
+
+
+def test_eml_refuses_header_injection_and_needs_addresses(tmp_path):
+    out = tmp_path / "out"
+    result = run([
+        row(format="eml"),
+        row(format="eml", recipient_email=""),
+        row(format="eml", recipient_org="Acme\nBcc: all@evil.example"),
+    ], out)
+    rows = by_row(out)
+    assert rows[1]["status"] == "ok"
+    eml = (out / rows[1]["output"]).read_bytes()
+    assert b"To: Mario Rossi <mario@acme.example>" in eml
+    assert "e-mail address" in rows[2]["error"] and "eml" in rows[2]["error"]
+    assert "recipient_org contains a line break" in rows[3]["error"]
+    assert result.errors == 2
+
+
+HOSTILE = "{{ 7*7 }} {% raw %}x{% endraw %} <script>alert(1)</script> <font color=red>&amp; & "
+
+
+def test_hostile_text_in_every_column_is_inert(tmp_path):
+    out = tmp_path / "out"
+    hostile = row(
+        requester_name="Ada " + HOSTILE[:60],
+        requester_address="Via {{ 7*7 }}\n<script>x</script> & Co",
+        recipient_name="Mario <font>{{ 7*7 }}</font> & Co",
+        recipient_org="{% raw %}Acme{% endraw %} <b>",
+        recipient_address="{{ config }}\n<script>",
+        platform="<script>{{7*7}}",
+        facts=HOSTILE * 20 + "y" * 4000,  # more than 5,000 characters
+    )
+    assert len(hostile["facts"]) > 5000
+    result = run([hostile, dict(hostile, format="html"), dict(hostile, format="md"),
+                  dict(hostile, format="pdf"), row()], out)
+    assert result.errors == 0, result.first_errors
+    rows = by_row(out)
+    txt = (out / rows[1]["output"]).read_text()
+    assert "{{ 7*7 }}" in txt and "{% raw %}" in txt and "<script>alert(1)</script>" in txt
+    assert "49" not in txt.replace("2026", "")
+    html = (out / rows[2]["output"]).read_text()
+    assert "<script" not in html and "<font" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "{{ 7*7 }}" in html
+    assert "&amp;amp;" in html  # the user's literal "&amp;" stays text
+    assert rows[1]["output"] == "0001-objection-en-mario-font-7-7-font-co.txt"
+    assert (out / rows[4]["output"]).read_bytes().startswith(b"%PDF")
+
+
+# -- outputs stay inside out_dir --------------------------------------------------
+ESCAPES = [
+    ("/tmp/evil.txt", "is an absolute path"),
+    ("../evil.txt", "contains '..'"),
+    ("sub/../../evil.txt", "contains '..'"),
+    ("a\x00b.txt", "contains a NUL character"),
+    ("..\\evil.txt", "contains a backslash"),
+    ("C:evil.txt", "is an absolute path"),
+    ("~/evil.txt", "is an absolute path"),
+    (".hidden.txt", "hidden file"),
+    ("sub//x.txt", "empty folder or file name"),
+    ("manifest.json", "reserved for the manifest"),
+    ("0009-objection-en-someone.txt", "generated name of row 9"),
+]
+
+
+@pytest.mark.parametrize(("name", "message"), ESCAPES, ids=[n for n, _ in ESCAPES])
+def test_output_escaping_out_dir_is_a_row_error(tmp_path, name, message):
+    out = tmp_path / "out"
+    result = run([row(), row(output=name), row()], out)
+    rows = by_row(out)
+    assert rows[2]["status"] == "error" and message in rows[2]["error"]
+    assert result.ok == 2
+    assert not (tmp_path / "evil.txt").exists() and not Path("/tmp/evil.txt").exists()
+
+
+def test_output_through_symlink_outside_is_refused(tmp_path):
+    out = tmp_path / "out"
+    outside = tmp_path / "outside"
+    out.mkdir()
+    outside.mkdir()
+    (out / "link").symlink_to(outside)
+    (out / "file-link.txt").symlink_to(outside / "target.txt")
+    result = run([row(output="link/x.txt"), row(output="link/new/x.txt"),
+                  row(output="file-link.txt"), row(output="ok/x.txt")], out)
+    rows = by_row(out)
+    for n in (1, 2, 3):
+        assert rows[n]["status"] == "error"
+        assert "leads outside the output folder" in rows[n]["error"]
+    assert rows[4]["status"] == "ok" and (out / "ok" / "x.txt").is_file()
+    assert list(outside.iterdir()) == [] and result.errors == 3
+
+
+def test_own_output_names_subfolders_and_duplicates(tmp_path):
+    out = tmp_path / "out"
+    result = run([row(output="letters/mario.txt"), row(output="Letters/Mario.txt"),
+                  row(output="0003-objection-en-mario-rossi.txt"), row(output="letters/mario.txt")],
+                 out)
+    rows = by_row(out)
+    assert rows[1]["status"] == "ok" and (out / "letters" / "mario.txt").is_file()
+    assert "already used by row 1" in rows[2]["error"]
+    assert rows[3]["status"] == "ok"  # its own generated name is fine
+    assert "already used by row 1" in rows[4]["error"]
+    assert result.errors == 2
+
+
+def test_slugs_are_ascii_capped_and_never_empty(tmp_path):
+    from gdprkit._batch_names import default_name, slugify
+
+    assert slugify("Mário Rossi & Figli") == "mario-rossi-figli"
+    assert slugify("Ελένη Παπαδοπούλου") == "recipient"
+    assert slugify("../../etc/passwd") == "etc-passwd"
+    long = slugify("Very Long Company Name " * 10)
+    assert len(long) <= 40 and not long.endswith("-") and long.startswith("very-long-company")
+    assert default_name(7, "objection", "it", "Mario Rossi", "pdf") == \
+        "0007-objection-it-mario-rossi.pdf"
+    assert default_name(12345, "erasure", "de", None, "txt") == "12345-erasure-de-recipient.txt"
+
+
+# -- file-level problems: nothing is written --------------------------------------
+def test_out_dir_that_cannot_be_created(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(BadInput, match="cannot create the output folder"):
+        run([row()], blocker / "out")
+    with pytest.raises(BadInput, match="exists and is not a folder"):
+        run([row()], blocker)
+
+
+def test_unreadable_input_writes_nothing(tmp_path):
+    out = tmp_path / "out"
+    with pytest.raises(BadInput, match="cannot read the batch file"):
+        run(tmp_path / "missing.csv", out)
+    bad = tmp_path / "latin1.csv"
+    bad.write_bytes("kind,facts\nobjection,ok\nobjection,caff\xe8\n".encode("latin-1"))
+    with pytest.raises(BadInput, match=r"line 3 is not valid UTF-8 \(byte 0xe8 at column 15"):
+        run(bad, out)
+    assert not out.exists()
+
+
+def test_bad_arguments(tmp_path):
+    with pytest.raises(BadInput, match="unknown format"):
+        run([row()], tmp_path / "o", fmt="doc")
+    with pytest.raises(BadInput, match="unknown language"):
+        run([row()], tmp_path / "o", lang="pt")
+    with pytest.raises(BadInput, match="jobs must be"):
+        run([row()], tmp_path / "o", jobs=-1)
+    with pytest.raises(BadInput, match="iterable of rows"):
+        run(row(), tmp_path / "o")
+    assert not (tmp_path / "o").exists()

@@ -1,0 +1,207 @@
+"""``gdprkit batch``: the command line over run_batch, with and without a ledger."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from gdprkit.cli import cli
+
+from .conftest import venv_bin
+
+HEADER = ("kind;lang;requester_name;requester_country;recipient_name;recipient_org;"
+          "recipient_country;incident_kind;incident_date;platform;facts;output\n")
+GOOD = "objection;en;Ada Rossi;IT;Mario Rossi;Acme;IT;mailing-list;2026-03-02;linkedin;Spam;\n"
+BAD = "objection;en;Ada Rossi;IT;Mario Rossi;Acme;IT;mailing-list;31/02/2026;linkedin;Spam;\n"
+
+
+@pytest.fixture
+def plain(monkeypatch):
+    """A runner without any ledger in the environment."""
+    for k in ("GDPRKIT_LEDGER", "GDPRKIT_PASSPHRASE", "GDPRKIT_PASSPHRASE_FILE"):
+        monkeypatch.delenv(k, raising=False)
+    runner = CliRunner()
+
+    def _run(*args, input=None):
+        return runner.invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+
+    return _run
+
+
+def write_csv(path, *lines, header=HEADER):
+    path.write_text(header + "".join(lines), encoding="utf-8-sig")
+    return path
+
+
+def test_batch_json_summary_and_exit_0(plain, tmp_path):
+    src = write_csv(tmp_path / "in.csv", GOOD, GOOD.replace("Mario Rossi", "Luca Verdi"))
+    out = tmp_path / "out"
+    r = plain("batch", src, "--out-dir", out, "--json", "--sent", "2026-03-09")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout) == {"rows": 2, "ok": 2, "unchanged": 0, "errors": 0,
+                                    "out_dir": str(out.resolve()),
+                                    "manifest": str(out.resolve() / "manifest.json")}
+    assert r.stderr == ""  # no progress bar when stderr is not a terminal
+    r = plain("batch", src, "--out-dir", out, "--sent", "2026-03-09")
+    assert r.exit_code == 0
+    assert r.stdout.startswith("2 rows: 0 written, 2 unchanged, 0 errors; manifest: ")
+
+
+def test_batch_bad_row_exit_1_rest_produced(plain, tmp_path):
+    src = write_csv(tmp_path / "in.csv", GOOD, BAD, GOOD)
+    out = tmp_path / "out"
+    r = plain("batch", src, "--out-dir", out, "--json", "--jobs", "2")
+    assert r.exit_code == 1
+    assert json.loads(r.stdout)["errors"] == 1 and json.loads(r.stdout)["ok"] == 2
+    lines = r.stderr.splitlines()
+    assert lines[0] == "row 2 (line 3): incident_date '31/02/2026' is ambiguous " \
+                       "(day/month or month/day?) (write it as YYYY-MM-DD)"
+    assert lines[-1] == f"Error: 1 of 3 rows failed; see {out.resolve() / 'manifest.json'}"
+    assert len(list(out.glob("*.txt"))) == 2
+
+
+def test_batch_fail_fast(plain, tmp_path):
+    src = write_csv(tmp_path / "in.csv", GOOD, BAD, GOOD)
+    r = plain("batch", src, "--out-dir", tmp_path / "out", "--fail-fast")
+    assert r.exit_code == 1
+    assert "stopped at the first (--fail-fast)" in r.stderr
+    assert len(list((tmp_path / "out").glob("*.txt"))) == 1
+
+
+def test_batch_stdin_jsonl_and_format_option(plain, tmp_path):
+    rows = [{"kind": "objection", "requester_name": "Ada", "requester_country": "IT",
+             "recipient_name": "Acme", "recipient_org": "Acme", "incident_kind": "direct-pitch",
+             "incident_date": "2026-03-01", "output": "letters/acme.html"}]
+    data = "\n".join(json.dumps(r) for r in rows) + "\n\n"
+    r = plain("batch", "-", "--out-dir", tmp_path / "out", "--format", "html", input=data)
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "out" / "letters" / "acme.html").read_text().count("Acme") >= 1
+
+
+def test_batch_unreadable_input_or_out_dir_exit_1_nothing_written(plain, tmp_path):
+    r = plain("batch", tmp_path / "missing.csv", "--out-dir", tmp_path / "out")
+    assert r.exit_code == 1 and r.stderr.startswith("Error: cannot read the batch file")
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(HEADER.encode() + GOOD.replace("Spam", "Caffè").encode("cp1252"))
+    r = plain("batch", latin, "--out-dir", tmp_path / "out")
+    assert r.exit_code == 1
+    assert r.stderr.startswith("Error: the batch file") and "line 2 is not valid UTF-8" in r.stderr
+    assert not (tmp_path / "out").exists()
+    (tmp_path / "blocker").write_text("x")
+    src = write_csv(tmp_path / "in.csv", GOOD)
+    r = plain("batch", src, "--out-dir", tmp_path / "blocker" / "out")
+    assert r.exit_code == 1 and "cannot create the output folder" in r.stderr
+
+
+def test_batch_usage_errors(plain, tmp_path):
+    src = write_csv(tmp_path / "in.csv", GOOD)
+    assert plain("batch", src).exit_code == 2  # --out-dir is required
+    assert plain("batch", src, "--out-dir", "o", "--format", "docx").exit_code == 2
+    assert plain("batch", src, "--out-dir", "o", "--jobs", "-1").exit_code == 2
+    r = plain("batch", "--help")
+    assert r.exit_code == 0 and "manifest.json" in r.stdout and "--jobs" in r.stdout
+    assert "batch" in plain("--help").stdout
+
+
+# -- with a ledger --------------------------------------------------------------------
+def _ledger_with_incidents(run):
+    r = run("contact", "add", "Mario Rossi", "--email", "mario@acme.example", "--org", "Acme",
+            "--country", "IT")
+    assert r.exit_code == 0, r.output
+    cid = r.stdout.strip()
+    ids = []
+    for when in ("2026-03-01", "2026-03-02"):
+        r = run("log", "mailing-list", "--contact", cid, "--when", when, "--note", "spam")
+        assert r.exit_code == 0, r.output
+        ids.append(r.stdout.strip())
+    return cid, ids
+
+
+def test_batch_with_ledger_ids_records_requests_once(run, initialized, tmp_path, ledger_path,
+                                                     passfile):
+    cid, (i1, i2) = _ledger_with_incidents(run)
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in [
+        {"kind": "objection", "incident": f"{i1} {i2}"},
+        {"kind": "erasure", "contact": cid, "lang": "en"},
+        {"kind": "objection", "contact": "c99"},
+        {"kind": "access", "incident": "x1"},
+    ]) + "\n")
+    out = tmp_path / "out"
+    r = run("batch", src, "--out-dir", out, "--json", "--sent", "2026-03-09")
+    assert r.exit_code == 1, r.output
+    assert json.loads(r.stdout)["ok"] == 2
+    m = json.loads((out / "manifest.json").read_text())
+    rows = {x["row"]: x for x in m["rows"]}
+    assert rows[1]["output"] == "0001-objection-en-mario-rossi.txt"
+    assert rows[1]["request"] and rows[2]["request"] and rows[1]["request"] != rows[2]["request"]
+    assert rows[3]["status"] == "error" and "no contact 'c99'" in rows[3]["error"]
+    assert rows[4]["error"] == "'x1' is not a valid incident id (like i1)"
+    text = (out / rows[1]["output"]).read_text()
+    assert "Ada Rossi" in text and "Mario Rossi" in text  # requester from the profile
+
+    from gdprkit.ledger import Ledger
+
+    from .conftest import PASSPHRASE
+
+    with Ledger.open(ledger_path, PASSPHRASE) as led:
+        reqs = led.requests()
+        assert [q.id for q in reqs] == [rows[1]["request"], rows[2]["request"]]
+        assert reqs[0].sha256 == rows[1]["sha256"] and reqs[0].incidents == (i1, i2)
+        assert reqs[0].contact == cid and reqs[1].kind == "erasure"
+
+    # re-run: unchanged, nothing recorded twice
+    r = run("batch", src, "--out-dir", out, "--json", "--sent", "2026-03-09")
+    assert json.loads(r.stdout)["unchanged"] == 2
+    with Ledger.open(ledger_path, PASSPHRASE) as led:
+        assert len(led.requests()) == 2
+    # --no-record renders from the ledger without writing to it
+    r = run("batch", src, "--out-dir", tmp_path / "out2", "--no-record", "--sent", "2026-03-10")
+    with Ledger.open(ledger_path, PASSPHRASE) as led:
+        assert len(led.requests()) == 2
+
+
+def test_batch_with_ledger_and_workers(run, initialized, tmp_path, ledger_path):
+    cid, (i1, i2) = _ledger_with_incidents(run)
+    src = tmp_path / "in.csv"
+    src.write_text("kind,incident,contact\n" + f"objection,{i1},\n" * 5 + f"erasure,,{cid}\n")
+    r = run("batch", src, "--out-dir", tmp_path / "out", "--jobs", "2", "--json")
+    assert r.exit_code == 0, r.output
+    from gdprkit.ledger import Ledger
+
+    from .conftest import PASSPHRASE
+
+    with Ledger.open(ledger_path, PASSPHRASE) as led:
+        # five identical letters (same bytes): one request; the erasure: another
+        assert len(led.requests()) == 2
+
+
+def test_batch_wrong_passphrase_writes_nothing(run, initialized, tmp_path):
+    src = write_csv(tmp_path / "in.csv", GOOD)
+    bad = tmp_path / "bad-pass"
+    bad.write_text("wrong\n")
+    r = run("--passphrase-file", bad, "batch", src, "--out-dir", tmp_path / "out")
+    assert r.exit_code == 4
+    assert not (tmp_path / "out").exists()
+
+
+# -- a real process on a pipe -----------------------------------------------------
+def test_batch_subprocess_pipe(tmp_path):
+    src = write_csv(tmp_path / "in.csv", GOOD, BAD)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    proc = subprocess.run(
+        [venv_bin("gdprkit"), "batch", "-", "--out-dir", str(tmp_path / "out"), "--json",
+         "--jobs", "2"],
+        input=src.read_bytes(), capture_output=True, env=env, timeout=120,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert json.loads(proc.stdout)["ok"] == 1
+    err = proc.stderr.decode().splitlines()
+    assert err[0].startswith("row 2 (line 3): incident_date '31/02/2026' is ambiguous")
+    assert err[-1].startswith("Error: 1 of 2 rows failed")
+    assert "Rendering" not in proc.stderr.decode() and "Traceback" not in proc.stderr.decode()
+    assert sys.executable  # the venv's gdprkit runs with the venv's python
