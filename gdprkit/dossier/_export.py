@@ -1,0 +1,93 @@
+"""``export pdf``: collect, lay out, attach, finish as PDF/A-3b, optionally sign."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import hashlib
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._collect import Scope, collect
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What ``export_dossier`` wrote."""
+
+    path: str
+    pages: int
+    incidents: int
+    evidence: int
+    attachments: int
+    generated_at: _dt.datetime
+    sha256: str
+    signed: bool
+
+    def to_dict(self) -> dict:
+        return {
+            "path": self.path, "pages": self.pages, "incidents": self.incidents,
+            "evidence": self.evidence, "attachments": self.attachments,
+            "generated_at": self.generated_at.isoformat().replace("+00:00", "Z"),
+            "sha256": self.sha256, "signed": self.signed,
+        }
+
+
+def export_dossier(ledger, output: str | os.PathLike, *, scope: Scope | None = None,
+                   lang: str | None = None, signer=None) -> ExportResult:
+    """Write the evidence dossier of ``ledger`` for ``scope`` to ``output``.
+
+    The same ledger state and options give a byte-identical file unless
+    ``signer`` (from :func:`load_signer`) is given: a signature carries its
+    signing time.
+    """
+    from .._io import atomic_output
+    from . import _manifest, _pdfa
+    from ._render import render
+    from .labels import labels
+
+    data = collect(ledger, scope or Scope(), lang)
+    pdf_bytes, pages = render(data, ledger.read_evidence)
+    manifest = _manifest.build(data)
+    L = labels(data.lang)
+    carried_items = [ev for ev in data.evidence if not ev.shredded]
+    attachments = [{
+        "id": ev.id,
+        "name": data.attachment_names[ev.id],
+        "media_type": ev.media_type,
+        "description": f"{ev.id}: original evidence file, SHA-256 {ev.sha256}",
+        "mod_date": ev.acquired_at,
+    } for ev in carried_items]
+
+    target = Path(output)
+    with atomic_output(target) as out:
+        fd, carrier_path = tempfile.mkstemp(prefix=".gdprkit-dossier-", suffix=".part",
+                                            dir=target.parent if str(target.parent) else ".")
+        try:
+            with os.fdopen(fd, "w+b") as carrier:
+                carried = _pdfa.write_carrier(carrier, [ev.id for ev in carried_items],
+                                              ledger.read_evidence)
+            sink = io.BytesIO() if signer is not None else out
+            _pdfa.finish(pdf_bytes, sink, title=L["title"], lang=data.lang,
+                         created=data.generated_at, carrier_path=carrier_path,
+                         attachments=attachments, carried=carried, manifest=manifest,
+                         manifest_name=_manifest.NAME)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(carrier_path)
+        if signer is not None:
+            from ._sign import sign_pdf
+
+            out.write(sign_pdf(sink.getvalue(), signer, reason=L["title"]))
+    sha = hashlib.sha256()
+    with open(target, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            sha.update(block)
+    return ExportResult(
+        path=str(target), pages=pages, incidents=len(data.incidents),
+        evidence=len(data.evidence), attachments=len(carried_items),
+        generated_at=data.generated_at, sha256=sha.hexdigest(), signed=signer is not None,
+    )

@@ -1,0 +1,207 @@
+"""PDF/A-3b finishing with pikepdf: associated files, XMP, output intent.
+
+Evidence files are streamed, never all held in memory: each one is
+decrypted chunk by chunk into a *carrier*, a minimal PDF file written here
+byte by byte whose only content is one Flate-compressed stream per file.
+pikepdf (qpdf) then copies those streams into the dossier lazily: their data
+is read from the carrier when the dossier is written, one stream at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import re
+import struct
+import zlib
+from dataclasses import dataclass
+from typing import BinaryIO
+from xml.sax.saxutils import escape
+
+from .._version import __version__
+
+PRODUCER = f"gdprkit {__version__} (reportlab, pikepdf)"
+_MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*")
+
+
+@dataclass(frozen=True)
+class CarriedFile:
+    """Where one evidence file sits in the carrier, and its digests."""
+
+    object_number: int
+    size: int
+    md5: bytes
+    sha256: str
+
+
+class _Deflater:
+    """A write() sink that compresses into the carrier and hashes the plaintext."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+        self.z = zlib.compressobj(6)
+        self.md5 = hashlib.md5(usedforsecurity=False)
+        self.sha = hashlib.sha256()
+        self.size = 0
+        self.written = 0
+
+    def write(self, data: bytes) -> int:
+        self.md5.update(data)
+        self.sha.update(data)
+        self.size += len(data)
+        self.written += self.out.write(self.z.compress(data))
+        return len(data)
+
+    def finish(self) -> None:
+        self.written += self.out.write(self.z.flush())
+
+
+def write_carrier(out: BinaryIO, evidence_ids: list[str], read) -> dict[str, CarriedFile]:
+    """Write a minimal PDF holding one stream per evidence item.
+
+    ``read(evidence_id, sink)`` streams an item's original bytes (the
+    ledger checks their SHA-256 as it goes).
+    """
+    offsets: dict[int, int] = {}
+    pos = out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    carried = {}
+    number = -1  # streams get odd numbers, their lengths the next even one
+    for eid in evidence_ids:
+        number += 2
+        offsets[number] = pos
+        pos += out.write(b"%d 0 obj\n<< /Length %d 0 R /Filter /FlateDecode >>\nstream\n"
+                         % (number, number + 1))
+        sink = _Deflater(out)
+        read(eid, sink)
+        sink.finish()
+        pos += sink.written
+        pos += out.write(b"\nendstream\nendobj\n")
+        offsets[number + 1] = pos
+        pos += out.write(b"%d 0 obj\n%d\nendobj\n" % (number + 1, sink.written))
+        carried[eid] = CarriedFile(number, sink.size, sink.md5.digest(), sink.sha.hexdigest())
+    pages, catalog = number + 2, number + 3
+    offsets[pages] = pos
+    pos += out.write(b"%d 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n" % pages)
+    offsets[catalog] = pos
+    pos += out.write(b"%d 0 obj\n<< /Type /Catalog /Pages %d 0 R >>\nendobj\n" % (catalog, pages))
+    xref = pos
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (catalog + 1))
+    for n in range(1, catalog + 1):
+        out.write(b"%010d 00000 n \n" % offsets[n])
+    out.write(b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+              % (catalog + 1, catalog, xref))
+    out.flush()
+    return carried
+
+
+def pdf_date(ts: _dt.datetime) -> str:
+    ts = ts.astimezone(_dt.UTC)
+    return ts.strftime("D:%Y%m%d%H%M%S+00'00'")
+
+
+def xmp_date(ts: _dt.datetime) -> str:
+    return ts.astimezone(_dt.UTC).replace(microsecond=0).isoformat()
+
+
+def srgb_profile() -> bytes:
+    """An sRGB ICC profile with a fixed creation date (LittleCMS stamps 'now')."""
+    from PIL import ImageCms
+
+    icc = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    icc[24:36] = struct.pack(">6H", 2000, 1, 1, 0, 0, 0)
+    icc[84:100] = bytes(16)  # profile id (an MD5 over the header) is optional: leave it unset
+    return bytes(icc)
+
+
+def xmp_packet(title: str, lang: str, created: _dt.datetime) -> bytes:
+    when = xmp_date(created)
+    text = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about=""
+    xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+    xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+   <pdfaid:part>3</pdfaid:part>
+   <pdfaid:conformance>B</pdfaid:conformance>
+   <dc:format>application/pdf</dc:format>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>
+   <dc:language><rdf:Bag><rdf:li>{escape(lang)}</rdf:li></rdf:Bag></dc:language>
+   <xmp:CreateDate>{when}</xmp:CreateDate>
+   <xmp:ModifyDate>{when}</xmp:ModifyDate>
+   <xmp:MetadataDate>{when}</xmp:MetadataDate>
+   <xmp:CreatorTool>gdprkit {escape(__version__)}</xmp:CreatorTool>
+   <pdf:Producer>{escape(PRODUCER)}</pdf:Producer>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+    return text.encode("utf-8")
+
+
+def finish(pdf_bytes: bytes, out: BinaryIO, *, title: str, lang: str,
+           created: _dt.datetime, carrier_path, attachments: list[dict],
+           carried: dict[str, CarriedFile], manifest: bytes, manifest_name: str) -> None:
+    """Turn reportlab's PDF into the PDF/A-3b dossier and write it to ``out``.
+
+    ``attachments`` lists ``{"id", "name", "media_type", "description",
+    "mod_date"}`` for every carried evidence file.
+    """
+    import io
+
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+
+    pdf = pikepdf.open(io.BytesIO(pdf_bytes))
+    with pikepdf.open(carrier_path) as carrier:
+        specs: dict[str, pikepdf.Object] = {}
+
+        def embed(name: str, stream, media_type: str | None, relationship: str,
+                  description: str, size: int, md5: bytes, mod_date: _dt.datetime) -> None:
+            mt = (media_type or "").lower()
+            if not _MEDIA_TYPE.fullmatch(mt):
+                mt = "application/octet-stream"
+            stream.Type = Name.EmbeddedFile
+            stream.Subtype = Name("/" + mt)
+            stream.Params = Dictionary(Size=size, CheckSum=String(md5),
+                                       ModDate=String(pdf_date(mod_date)))
+            specs[name] = pdf.make_indirect(Dictionary(
+                Type=Name.Filespec, F=String(name), UF=String(name),
+                Desc=String(description), AFRelationship=Name("/" + relationship),
+                EF=Dictionary(F=stream, UF=stream),
+            ))
+
+        for item in attachments:
+            info = carried[item["id"]]
+            stream = pdf.copy_foreign(carrier.get_object((info.object_number, 0)))
+            embed(item["name"], stream, item["media_type"], "Source", item["description"],
+                  info.size, info.md5, item["mod_date"])
+        embed(manifest_name, pikepdf.Stream(pdf, manifest), "application/json", "Data",
+              "gdprkit dossier manifest: hashes and inclusion proofs", len(manifest),
+              hashlib.md5(manifest, usedforsecurity=False).digest(), created)
+
+        names = sorted(specs)
+        tree = pikepdf.NameTree.new(pdf)
+        for name in names:
+            tree[name] = specs[name]
+        root = pdf.Root
+        root.Names = Dictionary(EmbeddedFiles=tree.obj)
+        root.AF = Array([specs[n] for n in names])
+        root.Lang = String(lang)
+        root.Metadata = pdf.make_stream(xmp_packet(title, lang, created),
+                                        Type=Name.Metadata, Subtype=Name.XML)
+        icc = pdf.make_stream(srgb_profile(), N=3)
+        root.OutputIntents = Array([Dictionary(
+            Type=Name.OutputIntent, S=Name.GTS_PDFA1, OutputConditionIdentifier=String("sRGB"),
+            Info=String("sRGB IEC61966-2.1"), RegistryName=String("http://www.color.org"),
+            DestOutputProfile=icc,
+        )])
+        date = String(pdf_date(created))
+        pdf.trailer.Info = pdf.make_indirect(Dictionary(
+            Title=String(title), Creator=String(f"gdprkit {__version__}"),
+            Producer=String(PRODUCER), CreationDate=date, ModDate=date,
+        ))
+        pdf.save(out, deterministic_id=True, min_version="1.7", fix_metadata_version=False,
+                 compress_streams=True)
+    pdf.close()

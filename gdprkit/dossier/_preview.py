@@ -1,0 +1,237 @@
+"""Readable previews of evidence files: images scaled for the page, e-mails
+and text files as excerpts with their headers.
+
+Evidence is hostile input: any decoding failure becomes a note in the
+dossier ("could not be decoded as an image"), never an exception, and
+everything returned is plain text that the renderer escapes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+IMAGE_TYPES = frozenset({
+    "image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp", "image/tiff",
+})
+MAX_IMAGE_BYTES = 25 * 1024 * 1024  # larger files are attached, not shown
+MAX_IMAGE_PIXELS = 40_000_000
+PREVIEW_PIXELS = 1400  # longest side of an inline image
+TEXT_READ_CAP = 512 * 1024  # bytes read for an excerpt
+EXCERPT_CHARS = 3000
+EXCERPT_LINES = 60
+EMAIL_HEADERS = ("From", "To", "Cc", "Reply-To", "Date", "Subject", "Message-ID",
+                 "List-Id", "List-Unsubscribe")
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass
+class Preview:
+    """What the renderer shows for one evidence item."""
+
+    kind: str  # image | email | text | none | corrupt | too_large
+    image: object | None = None  # a PIL image in RGB mode
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    text: str = ""
+    truncated: bool = False
+
+
+def clean_text(text: str) -> str:
+    """Text safe to typeset: LF line ends, no control characters, no lone surrogates."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    return _CONTROL.sub("\ufffd", text)
+
+
+def kind_of(name: str, media_type: str | None) -> str:
+    mt = (media_type or "").lower()
+    low = name.lower()
+    if mt == "message/rfc822" or low.endswith(".eml"):
+        return "email"
+    if mt in IMAGE_TYPES:
+        return "image"
+    if mt.startswith("text/") or low.endswith((".txt", ".log", ".csv", ".md")):
+        return "text"
+    return "none"
+
+
+class _Capped:
+    """A write-only sink keeping the first ``cap`` bytes of what it is given."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.buf = io.BytesIO()
+        self.total = 0
+
+    def write(self, data: bytes) -> int:
+        room = self.cap - self.buf.tell()
+        if room > 0:
+            self.buf.write(data[:room])
+        self.total += len(data)
+        return len(data)
+
+
+def make_preview(evidence, read) -> Preview:
+    """Preview of ``evidence``; ``read(evidence_id, sink)`` streams its bytes."""
+    kind = kind_of(evidence.name, evidence.media_type)
+    if kind == "none":
+        return Preview("none")
+    if kind == "image":
+        if evidence.size > MAX_IMAGE_BYTES:
+            return Preview("too_large")
+        sink = _Capped(MAX_IMAGE_BYTES)
+        read(evidence.id, sink)
+        return _image(sink.buf.getvalue())
+    sink = _Capped(TEXT_READ_CAP)
+    read(evidence.id, sink)
+    raw = sink.buf.getvalue()
+    cut = sink.total > len(raw)
+    if kind == "email":
+        try:
+            return _email(raw, cut)
+        except Exception:  # a malformed message is still shown as text
+            pass
+    return _excerpt(Preview("text"), _decode(raw, cut), cut)
+
+
+def _image(raw: bytes) -> Preview:
+    import warnings
+
+    from PIL import Image, ImageOps
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(raw))
+            if img.width * img.height > MAX_IMAGE_PIXELS:
+                return Preview("too_large")
+            img.draft("RGB", (PREVIEW_PIXELS, PREVIEW_PIXELS))
+            img.load()
+            img = ImageOps.exif_transpose(img)
+            img.thumbnail((PREVIEW_PIXELS, PREVIEW_PIXELS))
+            if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+                rgba = img.convert("RGBA")
+                img = Image.new("RGB", rgba.size, "white")
+                img.paste(rgba, mask=rgba.getchannel("A"))
+            else:
+                img = img.convert("RGB")
+    except Exception:  # every decoder failure means the same thing here
+        return Preview("corrupt")
+    if img.width < 1 or img.height < 1:
+        return Preview("corrupt")
+    return Preview("image", image=img)
+
+
+def _decode(raw: bytes, cut: bool) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if cut and err.start >= len(raw) - 3:  # a character split by the read cap
+            try:
+                return raw[: err.start].decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+    return raw.decode("cp1252", errors="replace")
+
+
+def _excerpt(preview: Preview, text: str, cut: bool) -> Preview:
+    text = clean_text(text).strip("\n")
+    lines = text.split("\n")
+    truncated = cut or len(text) > EXCERPT_CHARS or len(lines) > EXCERPT_LINES
+    text = "\n".join(lines[:EXCERPT_LINES])[:EXCERPT_CHARS]
+    preview.text = text
+    preview.truncated = truncated
+    return preview
+
+
+def _email(raw: bytes, cut: bool) -> Preview:
+    import email
+    import email.policy
+
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    headers = []
+    for name in EMAIL_HEADERS:
+        for value in msg.get_all(name) or []:
+            try:
+                text = str(value)
+            except Exception:
+                text = getattr(value, "_raw", "") or ""
+            headers.append((name, clean_text(text).replace("\n", " ")))
+    names = []
+    for part in msg.iter_attachments():
+        try:
+            names.append(part.get_filename() or part.get_content_type())
+        except Exception:
+            names.append("?")
+    if names:
+        headers.append(("Attachments", clean_text(", ".join(names)).replace("\n", " ")))
+    body = ""
+    part = msg.get_body(preferencelist=("plain", "html"))
+    if part is not None:
+        try:
+            body = part.get_content()
+        except Exception:
+            payload = part.get_payload(decode=True) or b""
+            body = payload.decode("utf-8", errors="replace")
+        if not isinstance(body, str):
+            body = ""
+        if part.get_content_subtype() == "html":
+            body = html_to_text(body)
+    return _excerpt(Preview("email", headers=headers), body, cut)
+
+
+class _TextOfHtml(HTMLParser):
+    _BLOCK = {"p", "br", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table",
+              "blockquote", "pre", "hr"}
+    _SKIP = {"script", "style", "head", "title"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self._SKIP:
+            self.skip += 1
+        elif tag in self._BLOCK:
+            self.out.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in self._SKIP and self.skip:
+            self.skip -= 1
+        elif tag in self._BLOCK:
+            self.out.append("\n")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.out.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML body, with block elements on their own lines."""
+    parser = _TextOfHtml()
+    try:
+        parser.feed(html)
+        parser.close()
+    except Exception:
+        return html
+    text = "".join(parser.out)
+    text = re.sub(r"[ \t\u00a0]+", " ", text)
+    return re.sub(r"\n\s*\n+", "\n\n", text).strip()
+
+
+def wrap_lines(text: str, width: int) -> str:
+    """Hard-wrap every line to ``width`` characters (for monospace blocks)."""
+    out = []
+    for line in text.split("\n"):
+        while len(line) > width:
+            cut = line.rfind(" ", width // 2, width)
+            cut = cut + 1 if cut > 0 else width
+            out.append(line[:cut].rstrip())
+            line = line[cut:]
+        out.append(line)
+    return "\n".join(out)

@@ -1,0 +1,307 @@
+"""``verify-dossier``: check a dossier without trusting anything in it but math.
+
+Checks, each reported separately:
+
+* every attachment re-hashed against the manifest (``gdprkit-dossier.json``),
+  and each manifest hash found printed in the evidence tables;
+* the checkpoint's Ed25519 signature under the embedded verifier key, and
+  every inclusion proof against the checkpoint's root;
+* the PAdES signature when there is one (integrity; trust of the signer's
+  certificate is reported, not required);
+* optionally, consistency of the dossier's checkpoint with the current ledger.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+
+from ..errors import BadInput, GdprkitError, TamperDetected
+from . import _manifest
+
+
+@dataclass
+class DossierReport:
+    """The outcome of :func:`verify_dossier`; ``problems`` empty means ok."""
+
+    attachments: list[dict] = field(default_factory=list)
+    proofs_ok: bool = False
+    proofs: int = 0
+    checkpoint: dict = field(default_factory=dict)
+    signature: dict | None = None
+    ledger: dict | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "attachments": self.attachments,
+            "proofs_ok": self.proofs_ok,
+            "proofs": self.proofs,
+            "checkpoint": self.checkpoint,
+            "signature": self.signature,
+            "ledger": self.ledger,
+            "problems": self.problems,
+        }
+
+
+def verify_dossier(path: str | os.PathLike, *, ledger=None) -> DossierReport:
+    """Check a dossier; returns the report, or raises TamperDetected carrying it.
+
+    BadInput when ``path`` is not a PDF or not a gdprkit dossier.  With
+    ``ledger`` (an open Ledger), also checks that the dossier's checkpoint is
+    consistent with the ledger's current one.
+    """
+    import pikepdf
+
+    try:
+        pdf = pikepdf.open(path)
+    except (pikepdf.PdfError, pikepdf.PasswordError, ValueError):
+        raise BadInput(f"{os.fspath(path)!r} is not a readable PDF file") from None
+    report = DossierReport()
+    with pdf:
+        files = _attachments(pdf)
+        if _manifest.NAME not in files:
+            raise BadInput(f"{os.fspath(path)!r} is not a gdprkit dossier "
+                           f"(it has no {_manifest.NAME} attachment)")
+        try:
+            manifest = _manifest.parse(files[_manifest.NAME].read_bytes())
+        except TamperDetected as err:
+            report.problems.append(err.message)
+            _raise(report)
+        except Exception:
+            report.problems.append(f"the embedded {_manifest.NAME} cannot be read")
+            _raise(report)
+        root = _check_checkpoint(report, manifest)
+        _check_proofs(report, manifest, root)
+        _check_attachments(report, manifest, files)
+        _check_printed(report, manifest, pdf)
+    report.signature = _check_signature(report, path)
+    if ledger is not None:
+        _check_ledger(report, manifest, ledger)
+    if report.problems:
+        _raise(report)
+    return report
+
+
+def _raise(report: DossierReport):
+    first = report.problems[0]
+    more = len(report.problems) - 1
+    tail = f"; {more} more problem{'s' if more != 1 else ''}" if more else ""
+    err = TamperDetected(f"dossier check failed: {first}{tail}")
+    err.report = report
+    err.problems = [{"problem": p} for p in report.problems]
+    raise err
+
+
+def _attachments(pdf) -> dict:
+    """Embedded files by name (the EmbeddedFiles name tree), as pikepdf streams."""
+    import pikepdf
+
+    out = {}
+    try:
+        tree = pdf.Root.Names.EmbeddedFiles
+    except (AttributeError, KeyError):
+        return out
+    for name, spec in pikepdf.NameTree(tree).items():
+        try:
+            ef = spec.EF
+            stream = ef.get("/UF") or ef.get("/F")
+        except (AttributeError, KeyError):
+            continue
+        if isinstance(stream, pikepdf.Stream):
+            out[str(name)] = stream
+    return out
+
+
+def _check_checkpoint(report: DossierReport, manifest: dict) -> bytes | None:
+    from ..ledger.note import parse_checkpoint, parse_verifier_key, verify_note
+
+    cp = manifest["checkpoint"]
+    report.checkpoint = {"tree_size": cp.get("tree_size"), "root_hash": cp.get("root_hash"),
+                         "origin": manifest.get("origin"), "signature_ok": False,
+                         "key_fingerprint": None}
+    try:
+        name, pub = parse_verifier_key(manifest["verifier_key"])
+        report.checkpoint["key_fingerprint"] = "SHA256:" + hashlib.sha256(pub).hexdigest()
+        body = verify_note(cp["note"], name, pub)
+        origin, size, root, _ext = parse_checkpoint(body)
+    except GdprkitError as err:
+        report.problems.append(f"checkpoint signature: {err.message}")
+        return None
+    report.checkpoint.update(tree_size=size, root_hash=root.hex(), signature_ok=True)
+    if origin != manifest["origin"] or name != origin:
+        report.problems.append(f"checkpoint origin {origin!r} does not match the dossier's "
+                               f"ledger {manifest['origin']!r}")
+    if cp.get("tree_size") != size or cp.get("root_hash") != root.hex():
+        report.problems.append("the manifest's tree size or root hash differ from its "
+                               "signed checkpoint")
+    return root
+
+
+def _check_proofs(report: DossierReport, manifest: dict, root: bytes | None) -> None:
+    from ..errors import ProofError
+    from ..ledger.merkle import verify_inclusion
+
+    items = manifest["evidence"] + manifest["entries"]
+    report.proofs = len(items)
+    if root is None:
+        report.proofs_ok = False
+        return
+    size = report.checkpoint["tree_size"]
+    failed = 0
+    for item in items:
+        try:
+            verify_inclusion(bytes.fromhex(item["leaf_hash"]), item["leaf_index"], size,
+                             [bytes.fromhex(h) for h in item["inclusion_proof"]], root)
+        except ProofError as err:
+            failed += 1
+            if failed <= 20:
+                report.problems.append(f"inclusion proof of {item['id']} (leaf "
+                                       f"{item['leaf_index']}) fails: {err.message}")
+    if failed > 20:
+        report.problems.append(f"{failed - 20} more inclusion proofs fail")
+    report.proofs_ok = failed == 0
+
+
+def _check_attachments(report: DossierReport, manifest: dict, files: dict) -> None:
+    listed = set()
+    for ev in manifest["evidence"]:
+        if ev.get("shredded"):
+            continue
+        name = ev["attachment"]
+        listed.add(name)
+        stream = files.get(name)
+        if stream is None:
+            report.attachments.append({"name": name, "sha256": None, "ok": False})
+            report.problems.append(f"evidence {ev['id']}: attachment {name} is missing")
+            continue
+        try:
+            data = stream.read_bytes()
+        except Exception:
+            report.attachments.append({"name": name, "sha256": None, "ok": False})
+            report.problems.append(f"evidence {ev['id']}: attachment {name} cannot be read")
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        ok = digest == ev["sha256"] and len(data) == ev["size"]
+        report.attachments.append({"name": name, "sha256": digest, "ok": ok})
+        if not ok:
+            report.problems.append(f"evidence {ev['id']}: attachment {name} has SHA-256 "
+                                   f"{digest}, the manifest says {ev['sha256']}")
+    for name in sorted(set(files) - listed - {_manifest.NAME}):
+        digest = hashlib.sha256(files[name].read_bytes()).hexdigest()
+        report.attachments.append({"name": name, "sha256": digest, "ok": False})
+        report.problems.append(f"attachment {name} is not listed in the manifest")
+
+
+def _check_printed(report: DossierReport, manifest: dict, pdf) -> None:
+    """The manifest must agree with what the pages show a human reader."""
+    from ._pagetext import page_texts
+
+    text = "".join("".join(t.split()) for t in page_texts(pdf))
+    for ev in manifest["evidence"]:
+        if not ev.get("shredded") and ev["sha256"] not in text:
+            report.problems.append(f"evidence {ev['id']}: its SHA-256 in the manifest is not "
+                                   "the one printed in the evidence table")
+    root = report.checkpoint.get("root_hash")
+    if root and root not in text:
+        report.problems.append("the checkpoint root hash printed in the dossier differs from "
+                               "the manifest's")
+    fingerprint = report.checkpoint.get("key_fingerprint")
+    if fingerprint and fingerprint not in text:
+        report.problems.append("the public key fingerprint printed in the dossier differs "
+                               "from the manifest's verifier key")
+
+
+def _signature_fields(path) -> bool:
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        try:
+            fields = pdf.Root.AcroForm.Fields
+        except (AttributeError, KeyError):
+            return False
+        stack = list(fields)
+        while stack:
+            f = stack.pop()
+            if f.get("/FT") == "/Sig" and "/V" in f:
+                return True
+            stack.extend(f.get("/Kids", []))
+    return False
+
+
+def _check_signature(report: DossierReport, path) -> dict | None:
+    if not _signature_fields(path):
+        return None
+    try:
+        from pyhanko.pdf_utils.reader import PdfFileReader
+        from pyhanko.sign.validation import validate_pdf_signature
+        from pyhanko.sign.validation.status import SignatureCoverageLevel
+        from pyhanko_certvalidator import ValidationContext
+    except ImportError:
+        return {"present": True, "intact": None, "signer": None, "trusted": None,
+                "note": "pyHanko is not installed (pip install 'gdprkit[sign]'); "
+                        "the signature was not checked"}
+    result = {"present": True, "intact": False, "signer": None, "trusted": False,
+              "signed_at": None, "coverage": None}
+    try:
+        with open(path, "rb") as fh:
+            reader = PdfFileReader(fh, strict=False)
+            sigs = reader.embedded_signatures
+            if not sigs:
+                report.problems.append("the PDF signature field holds no readable signature")
+                return result
+            sig = sigs[-1]
+            status = validate_pdf_signature(sig, ValidationContext(allow_fetching=False))
+            whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+            result.update(
+                intact=bool(status.intact and status.valid and whole),
+                signer=status.signing_cert.subject.human_friendly,
+                trusted=bool(status.trusted),
+                signed_at=status.signer_reported_dt.isoformat()
+                if status.signer_reported_dt else None,
+                coverage=status.coverage.name if status.coverage else None,
+            )
+    except Exception as err:  # a mangled signature is a failed check, not a crash
+        report.problems.append(f"the PDF signature cannot be validated: {type(err).__name__}")
+        return result
+    if not result["intact"]:
+        if status.intact and status.valid:
+            report.problems.append("the PDF was changed after it was signed")
+        else:
+            report.problems.append("the PDF signature does not match the document")
+    return result
+
+
+def _check_ledger(report: DossierReport, manifest: dict, ledger) -> None:
+    from ..errors import ProofError
+    from ..ledger.merkle import MerkleTree, verify_consistency
+
+    info = {"checked": True, "consistent": False, "tree_size": None}
+    report.ledger = info
+    if manifest["origin"] != ledger.origin:
+        report.problems.append(f"the dossier comes from another ledger ({manifest['origin']})")
+        return
+    cp = ledger.checkpoint()
+    info["tree_size"] = cp.tree_size
+    old_size = report.checkpoint.get("tree_size")
+    old_root = report.checkpoint.get("root_hash")
+    if not isinstance(old_size, int) or not old_root:
+        return
+    if old_size > cp.tree_size:
+        report.problems.append(f"the dossier's checkpoint (tree size {old_size}) is ahead of "
+                               f"the ledger ({cp.tree_size}): the ledger was rolled back")
+        return
+    tree = MerkleTree(ledger.leaf_hashes()[: cp.tree_size])
+    try:
+        verify_consistency(old_size, cp.tree_size, bytes.fromhex(old_root), cp.root_hash,
+                           tree.consistency_proof(old_size))
+    except ProofError as err:
+        report.problems.append(f"the ledger is not consistent with the dossier: {err.message}")
+        return
+    info["consistent"] = True
