@@ -527,7 +527,7 @@ def letter_basis(
     requester's country (ISO 3166-1 alpha-2, or ``DE-BY`` form): it picks the
     national ePrivacy rule.  For ``reminder`` and ``complaint``, ``original``
     is the kind of the request they follow, and ``status`` (complaint only)
-    its state: ``overdue``, ``refused``, ``answered`` or ``pending``.
+    its state: ``overdue``, ``partial``, ``refused``, ``answered`` or ``pending``.
     """
     letter = LK.parse(letter).value
     for inc in incidents:
@@ -626,14 +626,14 @@ def _infringements(inner: LetterBasis, status: str) -> tuple[str, ...]:
     if (
         "direct-marketing" in g
         and inner.letter in (LK.OBJECTION.value, LK.ERASURE.value)
-        and status in ("overdue", "refused", "answered")
+        and status in ("overdue", "refused", "answered", "partial")
     ):
         codes.append("art21-3")
     if "eprivacy" in g:
         codes.append("eprivacy")
     if status == "overdue":
         codes += ["art12-3", "art12-4"]
-    if status in ("overdue", "refused", "answered"):
+    if status in ("overdue", "refused", "answered", "partial"):
         codes.append("right-not-honoured")
     return _ordered(codes, INFRINGEMENT_ORDER)
 

@@ -66,6 +66,7 @@ __all__ = [
     "RequestView",
     "build_context",
     "place_of",
+    "request_view",
 ]
 
 # Brand spellings for platform values users type in lower case.
@@ -231,9 +232,13 @@ class EventView:
 @dataclass(frozen=True)
 class RequestView:
     """The request a reminder or complaint follows: ``id kind lang sent due
-    sha256 fingerprint`` ``status`` (``overdue``: due passed, no answer;
-    ``refused``; ``answered``; ``extended``: extension announced, not yet due;
-    ``pending``) ``extended`` (bool) ``events`` (tuple of EventView)."""
+    sha256 fingerprint`` ``status`` (``overdue``: the deadline passed without
+    an answer; ``partial``: only a partial answer; ``answered``; ``refused``;
+    ``pending``: the deadline has not passed) ``due`` (the current deadline,
+    extensions and pauses included) ``extended`` (bool) ``events`` (tuple of
+    EventView, in order: ``type`` is one of the ledger's event types, e.g.
+    ``extended``, ``answered``, ``partially-answered``, ``refused``,
+    ``reminder-sent``)."""
 
     id: str
     kind: str
@@ -379,30 +384,13 @@ def authority_view(auth, lang: str) -> AuthorityView | None:
     )
 
 
-def request_status(req, on: _dt.date) -> tuple[str, bool]:
-    """(status, extended) of a request on a date, from its events."""
-    types = {e.type for e in req.events}
-    extended = "extended" in types
-    if "refused" in types:
-        return "refused", extended
-    if "answered" in types:
-        return "answered", extended
-    due = req.due
-    if due is not None and on > due:
-        return "overdue", extended
-    return ("extended" if extended else "pending"), extended
-
-
-def request_view(req, on: _dt.date, due: _dt.date | None = None) -> RequestView | None:
-    if req is None:
-        return None
-    status, extended = request_status(req, on)
+def request_view(req, *, status: str, due: _dt.date | None, extended: bool) -> RequestView:
     return RequestView(
         id=req.id,
         kind=req.kind,
         lang=req.lang,
         sent=req.sent,
-        due=due or req.due,
+        due=due,
         sha256=req.sha256,
         fingerprint=req.sha256[:16],
         status=status,
@@ -439,6 +427,7 @@ def build_context(
     authority,
     checkpoint,
     request,
+    request_state: tuple[str, _dt.date | None, bool] | None,
     reminder_days: int,
 ) -> dict:
     """The variables of the module docstring, from model objects."""
@@ -490,5 +479,7 @@ def build_context(
         "legal": legal_view(basis),
         "authority": authority_view(authority, lang),
         "checkpoint": checkpoint_view(checkpoint),
-        "request": request_view(request, sent),
+        "request": None if request is None else request_view(
+            request, status=request_state[0], due=request_state[1], extended=request_state[2]
+        ),
     }

@@ -129,23 +129,41 @@ def _country_for_deadline(recipient: Recipient, requester: Profile) -> str:
     return country
 
 
-def _effective_due(request: Request, country: str) -> _dt.date | None:
-    """The request's deadline, moved to three months when an extension was announced."""
-    if request.due is None:
-        return None
-    if any(e.type == "extended" for e in request.events):
-        from ..legal.deadlines import due_date
+def request_state(
+    request: Request, on: _dt.date, fallback_country: str | None
+) -> tuple[str, _dt.date | None, bool, bool]:
+    """(status, current due, extended, open) of an earlier request on a day.
 
-        return max(request.due, due_date(request.sent, request.recipient_country or country,
-                                         extended=True))
-    return request.due
+    The deadline comes from :func:`gdprkit.legal.lifecycle.derive` (extensions
+    and pauses included); the status is what a reminder or complaint says:
+    ``refused``, ``answered``, ``partial``, ``overdue`` or ``pending``.
+    """
+    from ..legal.lifecycle import derive
+
+    state = derive(request, on, fallback_country=fallback_country)
+    types = {e.type for e in request.events}
+    if "refused" in types:
+        status = "refused"
+    elif "answered" in types:
+        status = "answered"
+    elif "partially-answered" in types:
+        status = "partial"
+    elif state.due is not None and on > state.due:
+        status = "overdue"
+    else:
+        status = "pending"
+    return status, state.due, state.extended, state.open
 
 
-def _check_followup(kind: str, request: Request | None, sent: _dt.date, country: str) -> None:
+def _check_followup(
+    kind: str, request: Request | None, sent: _dt.date, fallback_country: str | None
+) -> tuple[str, _dt.date | None, bool]:
     if request is None:
         raise BadInput(
             f"a {kind} follows an earlier request: give the request (--request ID)"
         )
+    if request.shredded:
+        raise BadInput(f"request {request.id} was shredded: there is nothing to refer to")
     if request.kind in (LetterKind.REMINDER.value, LetterKind.COMPLAINT.value):
         target = f" ({request.related_request})" if request.related_request else ""
         raise BadInput(
@@ -157,26 +175,20 @@ def _check_followup(kind: str, request: Request | None, sent: _dt.date, country:
             f"request {request.id} is a platform report: a {kind} follows a GDPR request "
             "(objection, erasure, access, restriction or withdraw-consent)"
         )
-    if kind != LetterKind.REMINDER.value:
-        return
-    from .context import request_status
-
-    due = _effective_due(request, country)
-    if due is None:
-        raise BadInput(
-            f"request {request.id} ({request.kind}) has no legal deadline to remind of"
-        )
-    status, _ = request_status(Request(**{**request.__dict__, "due": due}), sent)
-    if status in ("answered", "refused"):
-        raise BadInput(
-            f"request {request.id} was {status}: a reminder does not fit; "
-            "if the answer is not satisfactory, use complaint"
-        )
-    if status != "overdue":
-        raise BadInput(
-            f"request {request.id} is not overdue: the controller has until {due.isoformat()}; "
-            "send a reminder after that day"
-        )
+    status, due, extended, is_open = request_state(request, sent, fallback_country)
+    if kind == LetterKind.REMINDER.value:
+        if status in ("answered", "refused") or not is_open:
+            raise BadInput(
+                f"request {request.id} was {status if status != 'pending' else 'closed'}: "
+                "a reminder does not fit; if the outcome is not satisfactory, use complaint"
+            )
+        if due is None or sent <= due:
+            when = f"until {due.isoformat()}" if due else "no deadline"
+            raise BadInput(
+                f"request {request.id} is not overdue (the controller has {when}); "
+                "send a reminder after that day"
+            )
+    return status, due, extended
 
 
 def render_letter(
@@ -233,13 +245,10 @@ def render_letter(
         recipient.country or requester.country
     )
     status = None
-    request_due = None
+    followup = None
     if kind in (LetterKind.REMINDER.value, LetterKind.COMPLAINT.value):
-        _check_followup(kind, request, sent, country)
-        request_due = _effective_due(request, country)
-        from .context import request_status
-
-        status, _ = request_status(Request(**{**request.__dict__, "due": request_due}), sent)
+        followup = _check_followup(kind, request, sent, requester.country)
+        status = followup[0]
     basis = bases.letter_basis(
         kind,
         incidents,
@@ -270,7 +279,7 @@ def render_letter(
             controller = Recipient(controller.name, contact.org, controller.email,
                                    controller.address or contact.org_address, controller.country)
 
-    from .context import build_context, request_view
+    from .context import build_context
     from .markup import parse_markup
     from .templating import render_markup
 
@@ -287,10 +296,10 @@ def render_letter(
         basis=basis,
         authority=authority,
         checkpoint=checkpoint,
-        request=None,
+        request=request,
+        request_state=followup,
         reminder_days=bases.REMINDER_DAYS,
     )
-    context["request"] = request_view(request, sent, request_due)
     markup, template_file = render_markup(kind, lang, context, template_dir=template_dir)
     doc = parse_markup(markup, source=f"template {template_file}")
     subject = doc.subject

@@ -13,6 +13,7 @@ import hashlib
 import re
 
 from ...errors import BadInput
+from ..markup import xml_safe
 
 _DOMAIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 
@@ -34,7 +35,9 @@ def _address(name: str, email: str, field: str):
         raise BadInput(f"the {field} e-mail address {email!r} is not an address")
     local, domain = email.split("@")
     try:
-        return Address(display_name=" ".join(name.split()), username=local, domain=domain)
+        # control characters become U+FFFD and runs of white space one space
+        display = " ".join(xml_safe(name).split())
+        return Address(display_name=display, username=local, domain=domain)
     except (ValueError, IndexError, HeaderParseError) as err:
         raise BadInput(f"the {field} e-mail address {email!r} is not valid: {err}") from None
 

@@ -1,0 +1,295 @@
+"""Letters: golden files, every kind against every incident, deadlines, follow-ups.
+
+Golden files (tests/golden/en/<kind>.txt|md|html) are the product: read them.
+Regenerate after an intended wording change with::
+
+    GDPRKIT_UPDATE_GOLDEN=1 pytest tests/test_letters.py -k golden
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gdprkit.errors import BadInput, NotFound
+from gdprkit.legal import bases
+from gdprkit.letters import (
+    Recipient,
+    recipient_from_contact,
+    recipient_from_directory,
+    render_letter,
+)
+from gdprkit.model import IncidentKind, LetterKind, RequestEvent
+
+from .letters_scenario import (
+    CHECKPOINT,
+    CONTACT,
+    GARANTE,
+    INCIDENTS,
+    OBJECTION_REQUEST,
+    REQUESTER,
+    SENT,
+    golden_cases,
+)
+
+GOLDEN = Path(__file__).parent / "golden" / "en"
+UPDATE = os.environ.get("GDPRKIT_UPDATE_GOLDEN") == "1"
+TEXT_FORMATS = ("txt", "md", "html")
+
+
+@pytest.mark.parametrize("fmt", TEXT_FORMATS)
+@pytest.mark.parametrize("kind", LetterKind.values())
+def test_golden(kind, fmt):
+    letter = render_letter(kind, fmt=fmt, **golden_cases()[kind])
+    path = GOLDEN / f"{kind}.{fmt}"
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(letter.content)
+    assert path.exists(), f"missing golden file {path}; run with GDPRKIT_UPDATE_GOLDEN=1"
+    assert letter.content.decode("utf-8") == path.read_text(encoding="utf-8")
+
+
+def test_golden_files_cover_every_kind():
+    names = {p.name for p in GOLDEN.iterdir()}
+    assert names == {f"{k}.{f}" for k in LetterKind.values() for f in TEXT_FORMATS}
+
+
+@pytest.mark.parametrize("kind", LetterKind.values())
+def test_every_letter_states_what_the_brief_requires(kind):
+    case = golden_cases()[kind]
+    letter = render_letter(kind, **case)
+    text = letter.content.decode()
+    flat = " ".join(text.split())
+    # requester and recipient blocks, place and date
+    assert "Giulia Bianchi\nVia Solferino 12\n20121 Milano MI" in text
+    assert case["recipient"].name in text
+    assert f"Milano, {case['sent'].day} " in text
+    assert f"Subject: {letter.subject}" in flat
+    # checkpoint: tree size and root hash prefix
+    assert "27 entries" in flat and CHECKPOINT.root_hash.hex()[:16] in flat
+    # evidence names with short fingerprints (reminder refers to the letter instead)
+    if kind != "reminder":
+        for inc in case["incidents"]:
+            for ev in inc.evidence:
+                assert f"{ev.name}: {ev.sha256[:16]}…" in flat
+    # the deadline as a date, and what follows
+    if letter.due is not None:
+        assert f"{letter.due.day} {letter.due:%B %Y}" in flat
+    if kind in bases.GDPR_LETTERS or kind == "reminder":
+        assert "Garante per la protezione dei dati personali" in flat
+        assert "Article 77" in flat
+    assert flat.rstrip().endswith("Giulia Bianchi")
+
+
+def test_deadline_follows_legal_md_examples():
+    recipient = recipient_from_contact(CONTACT)
+    letter = render_letter("objection", requester=REQUESTER, recipient=recipient,
+                           incidents=[INCIDENTS["mailing-list"]], sent=dt.date(2026, 3, 5))
+    assert letter.due == dt.date(2026, 4, 7)  # Easter Sunday and Monday skipped
+    letter = render_letter("access", requester=REQUESTER, recipient=recipient,
+                           sent=dt.date(2026, 1, 31))
+    assert letter.due == dt.date(2026, 3, 2)  # no 31 February; 28 Feb is a Saturday
+    assert "2 March 2026" in letter.content.decode()
+
+
+def test_deadline_uses_the_recipients_country_holidays():
+    # 2026-09-03 + 1 month = Saturday 3 October -> Monday 5 October, but
+    # in Germany 3 October is also German Unity Day: same Monday.  Use a
+    # date where only one country has a holiday: 6 January (Epiphany) in
+    # Italy and Austria, not in France.
+    sent = dt.date(2025, 12, 6)
+    kw = dict(requester=REQUESTER, incidents=[INCIDENTS["direct-pitch"]], sent=sent)
+    it = render_letter("objection", recipient=Recipient("A", country="IT"), **kw)
+    fr = render_letter("objection", recipient=Recipient("A", country="FR"), **kw)
+    assert fr.due == dt.date(2026, 1, 6)
+    assert it.due == dt.date(2026, 1, 7)
+
+
+def test_no_country_anywhere_is_refused_for_the_deadline():
+    with pytest.raises(BadInput, match="country is needed"):
+        render_letter("objection", requester=dataclasses.replace(REQUESTER, country=None),
+                      recipient=Recipient("A"), incidents=[INCIDENTS["direct-pitch"]])
+
+
+@pytest.mark.parametrize("letter_kind", [*bases.GDPR_LETTERS, "platform-report"])
+@pytest.mark.parametrize("incident_kind", IncidentKind.values())
+def test_every_letter_for_every_incident_kind(letter_kind, incident_kind):
+    incident = INCIDENTS[incident_kind]
+    kw = dict(requester=REQUESTER, recipient=recipient_from_contact(CONTACT),
+              incidents=[incident], contact=CONTACT, sent=SENT, checkpoint=CHECKPOINT)
+    if not bases.fits(letter_kind, incident_kind):
+        with pytest.raises(BadInput) as err:
+            render_letter(letter_kind, **kw)
+        assert "use " in str(err.value)
+        assert incident.id in str(err.value)
+        return
+    letter = render_letter(letter_kind, **kw)
+    text = " ".join(letter.content.decode().split())
+    assert f"Fact 1 — {incident.when.day} February 2026" in text
+    if incident.note:
+        assert " ".join(incident.note.split()) in text
+    basis = bases.letter_basis(letter_kind, [incident], country="IT")
+    # every demand is numbered in the letter
+    assert f"{len(basis.demands)}. " in text
+    if letter_kind != "platform-report":
+        assert letter.due == dt.date(2026, 4, 7)
+
+
+def test_facts_are_in_time_order_whatever_the_input_order():
+    kw = dict(requester=REQUESTER, recipient=recipient_from_contact(CONTACT), sent=SENT)
+    a = render_letter("erasure", incidents=[INCIDENTS["forwarded"], INCIDENTS["mailing-list"]],
+                      **kw)
+    b = render_letter("erasure", incidents=[INCIDENTS["mailing-list"], INCIDENTS["forwarded"]],
+                      **kw)
+    assert a.content == b.content
+    text = a.content.decode()
+    assert text.index("Fact 1 — 2 February") < text.index("Fact 2 — 6 February")
+
+
+def test_access_without_incidents_is_a_plain_article_15_request():
+    letter = render_letter("access", requester=REQUESTER,
+                           recipient=recipient_from_contact(CONTACT), sent=SENT)
+    text = letter.content.decode()
+    assert "The facts" not in text and "household" not in text
+    assert "Article 15(1)(g)" in text
+
+
+def test_rendered_letter_fields():
+    letter = render_letter("objection", fmt="html", **golden_cases()["objection"])
+    assert letter.sha256 == hashlib.sha256(letter.content).hexdigest()
+    assert letter.media_type == "text/html; charset=utf-8"
+    assert letter.fmt == "html" and letter.kind == "objection" and letter.lang == "en"
+    assert letter.recipient == recipient_from_contact(CONTACT)
+    assert letter.subject.startswith("Objection to direct marketing")
+    assert letter.filename == "objection-2026-03-05.html"
+
+
+def test_same_input_same_bytes_in_every_format():
+    for fmt in ("txt", "md", "html", "eml", "pdf"):
+        a = render_letter("erasure", fmt=fmt, **golden_cases()["erasure"])
+        b = render_letter("erasure", fmt=fmt, **golden_cases()["erasure"])
+        assert a.content == b.content, fmt
+
+
+def test_unknown_language_and_format_are_refused_with_valid_ones():
+    case = golden_cases()["objection"]
+    with pytest.raises(BadInput, match="valid: en, it, de, fr, es"):
+        render_letter("objection", lang="xx", **case)
+    with pytest.raises(BadInput, match="valid: txt, md, html, eml, pdf"):
+        render_letter("objection", fmt="docx", **case)
+    with pytest.raises(BadInput, match="valid: objection"):
+        render_letter("objektion", **case)
+
+
+def test_a_language_without_templates_is_not_found():
+    missing = [lang for lang in ("it", "de", "fr", "es")
+               if not (Path(__file__).parents[1] / "templates" / lang / "objection.j2").exists()]
+    if not missing:
+        pytest.skip("every language has its templates")
+    with pytest.raises(NotFound, match="no template"):
+        render_letter("objection", lang=missing[0], **golden_cases()["objection"])
+
+
+def test_shredded_incident_cannot_be_cited():
+    shredded = dataclasses.replace(INCIDENTS["forwarded"], shredded=True)
+    with pytest.raises(BadInput, match="shredded"):
+        render_letter("erasure", requester=REQUESTER, recipient=Recipient("A", country="IT"),
+                      incidents=[shredded])
+
+
+def test_recipient_from_contact_prefers_the_organisation_address():
+    r = recipient_from_contact(CONTACT)
+    assert r == Recipient(name="Marco Ferri", org="GrowthPeak S.r.l.",
+                          email="marco@growthpeak.example",
+                          address="Corso Vittorio Emanuele II 45\n10125 Torino TO",
+                          country="IT")
+    bare = dataclasses.replace(CONTACT, email=None, org=None)
+    assert recipient_from_contact(bare).email == "privacy@growthpeak.example"
+
+
+def test_recipient_from_directory_and_cross_border_address():
+    from gdprkit.legal.directory import authority_for_complaint
+
+    garante = recipient_from_directory(authority_for_complaint("IT"))
+    assert garante.country == "IT" and garante.org == garante.name
+    assert not garante.address.endswith("Italia")
+    # a letter from Italy to Ireland ends the address with the country, in English
+    text = render_letter("platform-report", **golden_cases()["platform-report"]).content
+    assert b"Dublin 2\nIRELAND\n" in text
+
+
+# -- reminder and complaint --------------------------------------------------------
+def _followup(kind, request, sent, **extra):
+    return render_letter(kind, requester=REQUESTER, recipient=recipient_from_contact(CONTACT),
+                         incidents=[INCIDENTS["mailing-list"]], contact=CONTACT,
+                         request=request, sent=sent, authority=GARANTE, **extra)
+
+
+def test_reminder_needs_an_overdue_request():
+    with pytest.raises(BadInput, match="follows an earlier request"):
+        _followup("reminder", None, dt.date(2026, 4, 10))
+    with pytest.raises(BadInput, match="not overdue .*2026-04-07"):
+        _followup("reminder", OBJECTION_REQUEST, dt.date(2026, 4, 7))
+    letter = _followup("reminder", OBJECTION_REQUEST, dt.date(2026, 4, 8))
+    assert letter.due == dt.date(2026, 4, 22)
+    answered = dataclasses.replace(OBJECTION_REQUEST, events=(
+        *OBJECTION_REQUEST.events, RequestEvent("answered", dt.date(2026, 3, 20))))
+    with pytest.raises(BadInput, match="was answered.*use complaint"):
+        _followup("reminder", answered, dt.date(2026, 4, 10))
+
+
+def test_reminder_after_an_extension_counts_three_months():
+    extended = dataclasses.replace(OBJECTION_REQUEST, events=(
+        *OBJECTION_REQUEST.events, RequestEvent("extended", dt.date(2026, 3, 20))))
+    with pytest.raises(BadInput, match="not overdue"):
+        _followup("reminder", extended, dt.date(2026, 4, 10))
+    letter = _followup("reminder", extended, dt.date(2026, 6, 10))
+    assert "as extended by you" in " ".join(letter.content.decode().split())
+
+
+def test_follow_ups_refer_to_the_original_request():
+    reminder_request = dataclasses.replace(OBJECTION_REQUEST, id="r2", kind="reminder",
+                                           related_request="r1")
+    with pytest.raises(BadInput, match="itself a reminder.*r1"):
+        _followup("complaint", reminder_request, dt.date(2026, 4, 27))
+    report = dataclasses.replace(OBJECTION_REQUEST, kind="platform-report", due=None)
+    with pytest.raises(BadInput, match="platform report"):
+        _followup("complaint", report, dt.date(2026, 4, 27))
+
+
+@pytest.mark.parametrize("event,expected", [
+    (None, "did not answer my request"),
+    ("refused", "refused my request"),
+    ("answered", "did not remedy the infringement"),
+    ("partially-answered", "only in part"),
+])
+def test_complaint_wording_follows_the_request_status(event, expected):
+    events = OBJECTION_REQUEST.events
+    if event:
+        events = (*events, RequestEvent(event, dt.date(2026, 3, 30), note="see attachment"))
+    request = dataclasses.replace(OBJECTION_REQUEST, events=events)
+    letter = render_letter("complaint", requester=REQUESTER, recipient=Recipient(
+        GARANTE["name"], org=GARANTE["name"], country="IT"), incidents=[INCIDENTS["mailing-list"]],
+        contact=CONTACT, request=request, sent=dt.date(2026, 4, 27))
+    text = " ".join(letter.content.decode().split())
+    assert expected in text
+    assert letter.due == dt.date(2026, 7, 27)  # Art. 78(2): three months
+    assert "Article 57(1)(f)" in text
+    if event:
+        assert "(see attachment)" in text
+
+
+def test_importing_letters_is_light():
+    code = ("import sys, gdprkit.letters, gdprkit.legal.bases; "
+            "heavy = [m for m in ('jinja2', 'reportlab', 'babel') if m in sys.modules]; "
+            "print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
