@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "shred": ("gdprkit.cli.ledger_cmds:shred", "Crypto-erase an entry's content, keeping the log verifiable."),
     "passwd": ("gdprkit.cli.ledger_cmds:passwd", "Change the ledger passphrase (re-wraps the key only)."),
     "export": ("gdprkit.cli.export_cmds:export", "Export the ledger (json) or an evidence dossier (pdf)."),
+    "verify-dossier": ("gdprkit.cli.dossier_cmds:verify_dossier", "Check an evidence dossier's attachments, proofs and signature."),
     "demo": ("gdprkit.cli.demo_cmd:demo", "Build a complete example ledger in a folder."),
     "import": ("gdprkit.cli.import_cmds:import_group", "Import and classify e-mail (eml, mbox) or a LinkedIn export."),
     "due": ("gdprkit.cli.legal_cmds:due", "The Art. 12(3) deadline for a request (no ledger needed)."),

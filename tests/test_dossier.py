@@ -1,0 +1,528 @@
+"""The evidence dossier: export pdf (PDF/A-3b, attachments, proofs) and verify-dossier."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from gdprkit.dossier import Scope, export_dossier, verify_dossier
+from gdprkit.errors import BadInput, TamperDetected
+from gdprkit.model import EvidenceInput
+
+HOSTILE = ("<font name='Courier'>x</font> & &amp; <b>{{ 7*7 }}</b> {% raw %} "
+           "\u202egnp.exe \u05e9\u05dc\u05d5\u05dd \U0001F600\U0001F4A9 ")
+
+
+def _png(color=(200, 30, 30), size=(120, 80)) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", size, color).save(buf, "PNG")
+    return buf.getvalue()
+
+
+EML = (
+    b"From: Mallory Vend <mallory@acme.example>\r\n"
+    b"To: ada@example.org\r\n"
+    b"Subject: =?utf-8?q?Offerta_speciale_=E2=82=AC?=\r\n"
+    b"Date: Mon, 02 Mar 2026 10:00:00 +0000\r\n"
+    b"Message-ID: <pitch-1@acme.example>\r\n"
+    b"List-Unsubscribe: <mailto:leave@acme.example>\r\n"
+    b"Content-Type: text/plain; charset=utf-8\r\n\r\n"
+    b"Dear Ada, buy <now> & save {{ 7*7 }}! Reply STOP to stop.\r\n"
+)
+
+
+@pytest.fixture
+def filled(ledger):
+    """A ledger with two contacts, three incidents, evidence of every preview
+    kind, a shredded item, and a letter with its deadline."""
+    originals = {
+        "shot.png": _png(),
+        "pitch.eml": EML,
+        "broken.png": b"\x89PNG\r\n\x1a\nthis is not an image",
+        "blob.bin": bytes(range(256)) * 40,
+        "chat.txt": "Ciao Ada, ti ho aggiunta al gruppo «Affari» 😀\n".encode() * 3,
+        "gone.txt": b"to be shredded",
+    }
+    c1 = ledger.add_contact("Mallory Vend", email="mallory@acme.example", org="ACME S.r.l.")
+    c2 = ledger.add_contact("Trent Other", email="trent@example.net")
+    i1 = ledger.log_incident(
+        "mailing-list", c1.id, when=dt.datetime(2026, 2, 10, 8, 30, tzinfo=dt.UTC),
+        platform="LinkedIn", note="Subscribed me to the ACME newsletter.", action="reported",
+        evidence=[EvidenceInput(name=n, data=originals[n], source="Message-ID <pitch-1@acme>"
+                                if n.endswith(".eml") else None)
+                  for n in ("shot.png", "pitch.eml", "broken.png", "blob.bin")])
+    i2 = ledger.log_incident(
+        "discussion-list", c1.id, when=dt.datetime(2026, 2, 20, 12, 0, tzinfo=dt.UTC),
+        evidence=[EvidenceInput(name="chat.txt", data=originals["chat.txt"]),
+                  EvidenceInput(name="gone.txt", data=originals["gone.txt"])])
+    i3 = ledger.log_incident("direct-pitch", c2.id,
+                             when=dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC))
+    gone = i2.evidence[1].id
+    ledger.shred(gone, "the contact exercised the right to erasure")
+    req = ledger.add_request(kind="objection", lang="en", format="pdf",
+                             recipient_name="ACME S.r.l.", contact=c1.id, incidents=[i1.id],
+                             sent=dt.date(2026, 2, 12), due=dt.date(2026, 3, 12), sha256="ab" * 32)
+    ledger.add_request_event(req.id, "answered", dt.date(2026, 2, 25), note="removed me")
+    return {"ledger": ledger, "c1": c1, "c2": c2, "i1": i1, "i2": i2, "i3": i3,
+            "gone": gone, "request": req, "originals": originals}
+
+
+def _manifest(path) -> dict:
+    with pikepdf.open(path) as pdf:
+        return json.loads(pdf.attachments["gdprkit-dossier.json"].get_file().read_bytes())
+
+
+def _text(path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() or "" for p in PdfReader(str(path)).pages)
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.fixture
+def dossier(filled, tmp_path):
+    out = tmp_path / "dossier.pdf"
+    result = export_dossier(filled["ledger"], out, lang="en")
+    return out, result
+
+
+# -- content ------------------------------------------------------------------------------
+
+
+def test_attachments_are_the_originals_byte_for_byte(filled, dossier):
+    path, result = dossier
+    led = filled["ledger"]
+    with pikepdf.open(path) as pdf:
+        files = {name: spec.get_file().read_bytes() for name, spec in pdf.attachments.items()}
+        af = [str(spec.F) for spec in pdf.Root.AF]
+        rel = {str(spec.F): str(spec.AFRelationship) for spec in pdf.Root.AF}
+        params = {str(spec.F): spec.EF.F.Params for spec in pdf.Root.AF}
+        subtype = {str(spec.F): str(spec.EF.F.Subtype) for spec in pdf.Root.AF}
+    manifest = _manifest(path)
+    evidence = [e for e in manifest["evidence"] if not e["shredded"]]
+    assert len(evidence) == result.attachments == 5
+    for item in evidence:
+        original = filled["originals"][item["name"]]
+        assert files[item["attachment"]] == original
+        assert item["sha256"] == hashlib.sha256(original).hexdigest()
+        assert item["sha256"] == led.evidence(item["id"]).sha256
+        assert rel[item["attachment"]] == "/Source"
+        assert int(params[item["attachment"]].Size) == len(original)
+        assert bytes(params[item["attachment"]].CheckSum) == hashlib.md5(original).digest()
+    assert sorted(files) == sorted(af)  # every embedded file is an associated file
+    assert rel["gdprkit-dossier.json"] == "/Data"
+    assert subtype["gdprkit-dossier.json"] == "/application/json"
+    assert subtype[f"{filled['i1'].evidence[0].id}-shot.png"] == "/image/png"
+
+
+def test_pages_show_names_hashes_checkpoint_and_letters(filled, dossier):
+    path, _ = dossier
+    led = filled["ledger"]
+    text = _text(path)
+    flat = _squash(text)
+    for name in ("Mallory Vend", "Trent Other", "Ada Rossi", "shot.png", "pitch.eml"):
+        assert name in text
+    for ev in filled["i1"].evidence + filled["i2"].evidence[:1]:
+        assert ev.sha256 in flat
+    cp = led.checkpoint()
+    assert cp.root_hex in flat and led.key_fingerprint in flat and led.ledger_id in flat
+    # the letter with its deadline and status
+    assert "2026-03-12" in text and "answered" in text
+    # the e-mail excerpt with decoded headers, escaped body
+    assert "Offerta speciale €" in text and "buy <now> & save {{ 7*7 }}" in text
+    # the corrupt image is a note, not a crash; its original still attached
+    assert "could not be decoded as an image" in text
+    # inclusion proofs appendix: every leaf hash of the manifest is printed
+    manifest = _manifest(path)
+    for item in manifest["evidence"] + manifest["entries"]:
+        assert item["leaf_hash"] in flat
+
+
+def test_shredded_evidence_is_listed_with_its_reason_and_not_attached(filled, dossier):
+    path, _ = dossier
+    text = " ".join(_text(path).split())
+    assert "right to erasure" in text
+    manifest = _manifest(path)
+    gone = next(e for e in manifest["evidence"] if e["id"] == filled["gone"])
+    assert gone["shredded"] is True and gone["attachment"] is None
+    assert gone["shred_reason"] == "the contact exercised the right to erasure"
+    with pikepdf.open(path) as pdf:
+        assert not any(n.startswith(filled["gone"] + "-") for n in pdf.attachments)
+    # the shred entry itself is proven too
+    assert any(e["id"] == filled["gone"] and e["kind"] == "shred" for e in manifest["entries"])
+
+
+def test_generated_at_is_the_newest_entry_included_not_the_wall_clock(filled, tmp_path):
+    led = filled["ledger"]
+    out = tmp_path / "c2.pdf"
+    res = export_dossier(led, out, scope=Scope(contact=filled["c2"].id))
+    # only contact c2's entries: its incident was recorded well before the letter events
+    assert res.generated_at == filled["i3"].recorded_at.replace(microsecond=0)
+    everything = export_dossier(led, tmp_path / "all.pdf")
+    newest_event = filled["ledger"].request(filled["request"].id).events[-1].recorded_at
+    assert everything.generated_at == newest_event.replace(microsecond=0)
+    with pikepdf.open(out) as pdf:
+        xmp = pdf.Root.Metadata.read_bytes().decode()
+        assert f"<xmp:CreateDate>{res.generated_at.isoformat()}</xmp:CreateDate>" in xmp
+        assert str(pdf.trailer.Info.CreationDate) == res.generated_at.strftime(
+            "D:%Y%m%d%H%M%S+00'00'")
+
+
+def test_pdfa_structure(dossier):
+    path, _ = dossier
+    with pikepdf.open(path) as pdf:
+        assert pdf.pdf_version >= "1.7"
+        xmp = pdf.Root.Metadata.read_bytes().decode()
+        assert "<pdfaid:part>3</pdfaid:part>" in xmp
+        assert "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+        assert "Evidence dossier" in xmp
+        intent = pdf.Root.OutputIntents[0]
+        assert intent.S == "/GTS_PDFA1"
+        icc = intent.DestOutputProfile.read_bytes()
+        assert icc[36:40] == b"acsp" and int(intent.DestOutputProfile.N) == 3
+        assert len(pdf.trailer.ID) == 2
+        fonts = 0
+        for page in pdf.pages:
+            for _name, font in page.Resources.get("/Font", {}).items():
+                fonts += 1
+                assert "/FontFile2" in font.FontDescriptor, font.BaseFont
+        assert fonts
+        assert "/Encrypt" not in pdf.trailer
+
+
+def test_qpdf_check_is_clean(dossier):
+    qpdf = shutil.which("qpdf")
+    if qpdf is None:
+        pytest.skip("the qpdf binary is not installed (apt-get install qpdf)")
+    path, _ = dossier
+    r = subprocess.run([qpdf, "--check", str(path)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "No syntax or stream encoding errors found" in r.stdout
+    listed = subprocess.run([qpdf, "--list-attachments", str(path)], capture_output=True,
+                            text=True).stdout
+    assert "gdprkit-dossier.json" in listed
+
+
+def test_reproducible_byte_for_byte(filled, tmp_path, ledger_path):
+    from tests.conftest import PASSPHRASE
+
+    from gdprkit.ledger import Ledger
+
+    a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    export_dossier(filled["ledger"], a)
+    with Ledger.open(ledger_path, PASSPHRASE) as again:  # a new process would see the same
+        export_dossier(again, b)
+    assert a.read_bytes() == b.read_bytes()
+    # a new entry changes the checkpoint, hence the file
+    filled["ledger"].add_contact("Someone New")
+    c = tmp_path / "c.pdf"
+    export_dossier(filled["ledger"], c)
+    assert c.read_bytes() != a.read_bytes()
+
+
+def test_check_program_in_appendix_runs_with_stdlib_only(dossier, tmp_path):
+    from gdprkit.dossier._manifest import CHECK_PROGRAM
+
+    path, _ = dossier
+    work = tmp_path / "extracted"
+    work.mkdir()
+    with pikepdf.open(path) as pdf:
+        for name, spec in pdf.attachments.items():
+            (work / name).write_bytes(spec.get_file().read_bytes())
+    r = subprocess.run([sys.executable, "-I", "-c", CHECK_PROGRAM], cwd=work,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "PROOF FAILS" not in r.stdout and "sha256 ok" in r.stdout
+    # and it notices a changed file
+    victim = next(p for p in work.iterdir() if p.name.endswith("blob.bin"))
+    victim.write_bytes(b"changed")
+    r = subprocess.run([sys.executable, "-I", "-c", CHECK_PROGRAM], cwd=work,
+                       capture_output=True, text=True)
+    assert r.returncode == 1 and "SHA256 DIFFERS" in r.stdout
+
+
+def test_hostile_text_never_breaks_the_markup(ledger, tmp_path):
+    long = "A" * 5000
+    c = ledger.add_contact((HOSTILE + long)[:5000], email="x@example.org", org=HOSTILE)
+    note = (HOSTILE * 3 + "\n\n") + ("word " * 1000) + long + "\n" + "\x0b\x1b[31m"
+    ledger.log_incident("other", c.id, platform=HOSTILE[:150], note=note,
+                        evidence=[EvidenceInput(name=HOSTILE + ".txt", data=HOSTILE.encode() * 20,
+                                                source=HOSTILE, acquired_by=HOSTILE)])
+    out = tmp_path / "hostile.pdf"
+    export_dossier(ledger, out)
+    text = _text(out)
+    assert "<font name='Courier'>x</font> & &amp;" in text
+    assert "{{ 7*7 }}" in text
+    verify_dossier(out)
+
+
+# -- scope and language ------------------------------------------------------------------
+
+
+def test_scope_filters(filled, tmp_path):
+    led = filled["ledger"]
+
+    def ids(**kw):
+        out = tmp_path / "s.pdf"
+        export_dossier(led, out, scope=Scope(**kw))
+        return {e["id"] for e in _manifest(out)["entries"] if e["kind"] == "incident"}
+
+    i1, i2, i3 = filled["i1"].id, filled["i2"].id, filled["i3"].id
+    assert ids() == {i1, i2, i3}
+    assert ids(contact=filled["c1"].id) == {i1, i2}
+    assert ids(incidents=(i3,)) == {i3}
+    assert ids(since=dt.date(2026, 2, 15)) == {i2}
+    assert ids(until=dt.date(2026, 2, 10)) == {i1, i3}
+    with pytest.raises(BadInput, match="no incidents match"):
+        export_dossier(led, tmp_path / "x.pdf", scope=Scope(since=dt.date(2027, 1, 1)))
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_languages(filled, tmp_path):
+    from gdprkit.dossier.labels import LANGS, TABLE
+
+    keys = set(TABLE["en"])
+    for lang in LANGS:
+        assert set(TABLE[lang]) == keys, lang
+        for sub in ("kinds", "actions", "methods", "letters", "statuses"):
+            assert set(TABLE[lang][sub]) == set(TABLE["en"][sub]), (lang, sub)
+        assert len(TABLE[lang]["verify_steps"]) == len(TABLE["en"]["verify_steps"])
+    led = filled["ledger"]
+    out = tmp_path / "de.pdf"
+    export_dossier(led, out, lang="de", scope=Scope(incidents=(filled["i3"].id,)))
+    assert "Beweisdossier" in _text(out)
+    export_dossier(led, out, scope=Scope(incidents=(filled["i3"].id,)))  # profile lang: it
+    assert "Fascicolo probatorio" in _text(out)
+
+
+# -- CLI ----------------------------------------------------------------------------------
+
+
+def test_cli_export_and_verify(filled, run, tmp_path):
+    out = tmp_path / "cli.pdf"
+    r = run("export", "pdf", "-o", out, "--contact", filled["c1"].id, "--lang", "fr", "--json")
+    assert r.exit_code == 0, r.output
+    info = json.loads(r.stdout)
+    assert info["incidents"] == 2 and info["attachments"] == 5 and not info["signed"]
+    assert info["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert oct(os.stat(out).st_mode & 0o777) == "0o600"
+    r2 = run("export", "pdf", "-o", tmp_path / "again.pdf", "--contact", filled["c1"].id,
+             "--lang", "fr")
+    assert r2.exit_code == 0 and (tmp_path / "again.pdf").read_bytes() == out.read_bytes()
+
+    r = run("verify-dossier", out, "--json")
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.stdout)
+    assert report["ok"] is True and report["proofs_ok"] is True and report["problems"] == []
+    assert report["signature"] is None
+    assert report["checkpoint"]["signature_ok"] is True
+    assert report["checkpoint"]["tree_size"] == filled["ledger"].checkpoint().tree_size
+    assert {a["name"] for a in report["attachments"]} == set(_manifest(out)["evidence"][i]
+                                                            ["attachment"] for i in range(6)) - {None}
+    assert all(a["ok"] for a in report["attachments"])
+    r = run("verify-dossier", out)
+    assert r.exit_code == 0 and r.stdout.startswith("OK: 5 attachment(s)")
+
+
+def test_cli_bad_inputs(filled, run, tmp_path):
+    r = run("export", "pdf", "-o", tmp_path / "x.pdf", "--since", "2030-01-01")
+    assert r.exit_code == 1 and "no incidents match" in r.stderr
+    r = run("export", "pdf", "-o", tmp_path / "x.pdf", "--contact", "c99")
+    assert r.exit_code == 1 and "c99" in r.stderr
+    r = run("export", "pdf", "-o", tmp_path / "x.pdf", "--incident", "i42")
+    assert r.exit_code == 1
+    r = run("export", "pdf", "-o", tmp_path / "x.pdf", "--lang", "xx")
+    assert r.exit_code == 2
+    r = run("export", "pdf", "-o", tmp_path / "missing" / "x.pdf")
+    assert r.exit_code == 1 and len(r.stderr.strip().splitlines()) == 1
+    r = run("export", "pdf", "--help")
+    assert "byte-reproducible" in r.output
+
+
+def test_verify_dossier_on_non_dossiers_is_exit_1(run, tmp_path):
+    from reportlab.pdfgen.canvas import Canvas
+
+    plain = tmp_path / "plain.pdf"
+    c = Canvas(str(plain))
+    c.drawString(100, 100, "just a PDF")
+    c.save()
+    r = run("verify-dossier", plain)
+    assert r.exit_code == 1 and "not a gdprkit dossier" in r.stderr
+    text = tmp_path / "note.pdf"
+    text.write_text("hello, not a pdf")
+    r = run("verify-dossier", text)
+    assert r.exit_code == 1 and "not a readable PDF" in r.stderr
+    r = run("verify-dossier", tmp_path / "absent.pdf")
+    assert r.exit_code == 2
+
+
+# -- tampering ----------------------------------------------------------------------------
+
+
+def _edit(src: Path, dst: Path, fn) -> Path:
+    with pikepdf.open(src) as pdf:
+        fn(pdf)
+        pdf.save(dst)
+    return dst
+
+
+def _file_stream(pdf, name):
+    return pikepdf.NameTree(pdf.Root.Names.EmbeddedFiles)[name].EF.F
+
+
+def _edit_manifest(pdf, change):
+    stream = _file_stream(pdf, "gdprkit-dossier.json")
+    doc = json.loads(stream.read_bytes())
+    change(doc)
+    stream.write(json.dumps(doc).encode())
+
+
+def _problems(run, path):
+    r = run("verify-dossier", path, "--json")
+    assert r.exit_code == 3, r.output
+    report = json.loads(r.stdout)
+    assert report["ok"] is False
+    return report
+
+
+def test_swapped_attachment_is_detected(filled, dossier, run, tmp_path):
+    path, _ = dossier
+    name = f"{filled['i1'].evidence[3].id}-blob.bin"
+    bad = _edit(path, tmp_path / "swap.pdf",
+                lambda pdf: _file_stream(pdf, name).write(b"innocent bytes"))
+    report = _problems(run, bad)
+    assert any(name in p and "SHA-256" in p for p in report["problems"])
+    assert [a["ok"] for a in report["attachments"] if a["name"] == name] == [False]
+    r = run("verify-dossier", bad)
+    assert r.exit_code == 3 and name in r.stderr
+
+
+def test_swapped_attachment_with_edited_manifest_is_detected(filled, dossier, run, tmp_path):
+    """Rewriting the manifest to match a swapped file still disagrees with the printed table."""
+    path, _ = dossier
+    ev = filled["i1"].evidence[3]
+    fake = b"innocent bytes"
+
+    def tamper(pdf):
+        _file_stream(pdf, f"{ev.id}-blob.bin").write(fake)
+
+        def change(doc):
+            item = next(e for e in doc["evidence"] if e["id"] == ev.id)
+            item["sha256"] = hashlib.sha256(fake).hexdigest()
+            item["size"] = len(fake)
+        _edit_manifest(pdf, change)
+
+    report = _problems(run, _edit(path, tmp_path / "swap2.pdf", tamper))
+    assert all(a["ok"] for a in report["attachments"])
+    assert any(ev.id in p and "evidence table" in p for p in report["problems"])
+
+
+def test_altered_proof_is_detected(filled, dossier, run, tmp_path):
+    path, _ = dossier
+    target = filled["i1"].evidence[0].id
+
+    def change(doc):
+        item = next(e for e in doc["evidence"] if e["id"] == target)
+        first = item["inclusion_proof"][0]
+        item["inclusion_proof"][0] = ("0" if first[0] != "0" else "1") + first[1:]
+
+    bad = _edit(path, tmp_path / "proof.pdf", lambda pdf: _edit_manifest(pdf, change))
+    report = _problems(run, bad)
+    assert report["proofs_ok"] is False
+    assert any(f"inclusion proof of {target}" in p for p in report["problems"])
+
+
+def test_altered_leaf_or_checkpoint_is_detected(filled, dossier, run, tmp_path):
+    path, _ = dossier
+
+    def change_leaf(doc):
+        doc["entries"][0]["leaf_hash"] = "00" * 32
+
+    report = _problems(run, _edit(path, tmp_path / "leaf.pdf",
+                                  lambda pdf: _edit_manifest(pdf, change_leaf)))
+    assert report["proofs_ok"] is False
+
+    def change_note(doc):
+        lines = doc["checkpoint"]["note"].split("\n")
+        lines[1] = str(int(lines[1]) + 1)  # claim a bigger tree
+        doc["checkpoint"]["note"] = "\n".join(lines)
+
+    report = _problems(run, _edit(path, tmp_path / "note.pdf",
+                                  lambda pdf: _edit_manifest(pdf, change_note)))
+    assert report["checkpoint"]["signature_ok"] is False
+    assert any("checkpoint signature" in p for p in report["problems"])
+
+
+def test_extra_or_removed_attachment_is_detected(filled, dossier, run, tmp_path):
+    path, _ = dossier
+
+    def add(pdf):
+        from pikepdf import AttachedFileSpec
+
+        pdf.attachments["e99-planted.txt"] = AttachedFileSpec(pdf, b"planted")
+
+    report = _problems(run, _edit(path, tmp_path / "extra.pdf", add))
+    assert any("e99-planted.txt" in p and "not listed" in p for p in report["problems"])
+    name = f"{filled['i1'].evidence[1].id}-pitch.eml"
+    report = _problems(run, _edit(path, tmp_path / "less.pdf",
+                                  lambda pdf: pdf.attachments.__delitem__(name)))
+    assert any(name in p and "missing" in p for p in report["problems"])
+
+
+def test_malformed_manifest_is_tampering(dossier, run, tmp_path):
+    path, _ = dossier
+    bad = _edit(path, tmp_path / "junk.pdf",
+                lambda pdf: _file_stream(pdf, "gdprkit-dossier.json").write(b"{not json"))
+    r = run("verify-dossier", bad)
+    assert r.exit_code == 3 and "malformed" in r.stderr
+
+
+def test_library_verify_raises_with_report(filled, dossier, tmp_path):
+    path, _ = dossier
+    assert verify_dossier(path).ok
+    name = f"{filled['i1'].evidence[3].id}-blob.bin"
+    bad = _edit(path, tmp_path / "swap.pdf", lambda pdf: _file_stream(pdf, name).write(b"x"))
+    with pytest.raises(TamperDetected) as info:
+        verify_dossier(bad)
+    assert info.value.exit_code == 3 and not info.value.report.ok
+
+
+# -- consistency with the ledger ----------------------------------------------------------
+
+
+def test_verify_with_ledger_consistency(filled, dossier, run, tmp_path):
+    path, _ = dossier
+    filled["ledger"].add_contact("Later Entry")  # the ledger grew since the dossier
+    r = run("verify-dossier", path, "--with-ledger", "--json")
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.stdout)
+    assert report["ledger"]["consistent"] is True
+    assert report["ledger"]["tree_size"] > report["checkpoint"]["tree_size"]
+
+
+def test_verify_with_another_ledger_fails(dossier, run, tmp_path):
+    from tests.conftest import PASSPHRASE
+
+    from gdprkit.ledger import KdfParams, Ledger
+
+    path, _ = dossier
+    other = tmp_path / "other.db"
+    Ledger.create(other, PASSPHRASE, kdf=KdfParams.minimum()).close()
+    r = run("--ledger", other, "verify-dossier", path, "--with-ledger", "--json")
+    assert r.exit_code == 3
+    assert "another ledger" in json.loads(r.stdout)["problems"][0]
