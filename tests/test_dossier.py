@@ -219,9 +219,8 @@ def test_qpdf_check_is_clean(dossier):
 
 
 def test_reproducible_byte_for_byte(filled, tmp_path, ledger_path):
-    from tests.conftest import PASSPHRASE
-
     from gdprkit.ledger import Ledger
+    from tests.conftest import PASSPHRASE
 
     a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
     export_dossier(filled["ledger"], a)
@@ -516,9 +515,8 @@ def test_verify_with_ledger_consistency(filled, dossier, run, tmp_path):
 
 
 def test_verify_with_another_ledger_fails(dossier, run, tmp_path):
-    from tests.conftest import PASSPHRASE
-
     from gdprkit.ledger import KdfParams, Ledger
+    from tests.conftest import PASSPHRASE
 
     path, _ = dossier
     other = tmp_path / "other.db"

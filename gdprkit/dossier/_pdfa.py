@@ -198,9 +198,11 @@ def finish(pdf_bytes: bytes, out: BinaryIO, *, title: str, lang: str,
             DestOutputProfile=icc,
         )])
         date = String(pdf_date(created))
+        # PDF/A wants each Info entry equal to its XMP twin.  No /Producer here:
+        # a PAdES signer rewrites the XMP producer and would leave them unequal.
         pdf.trailer.Info = pdf.make_indirect(Dictionary(
             Title=String(title), Creator=String(f"gdprkit {__version__}"),
-            Producer=String(PRODUCER), CreationDate=date, ModDate=date,
+            CreationDate=date, ModDate=date,
         ))
         pdf.save(out, deterministic_id=True, min_version="1.7", fix_metadata_version=False,
                  compress_streams=True)

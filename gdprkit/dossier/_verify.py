@@ -257,7 +257,8 @@ def _check_signature(report: DossierReport, path) -> dict | None:
                 report.problems.append("the PDF signature field holds no readable signature")
                 return result
             sig = sigs[-1]
-            status = validate_pdf_signature(sig, ValidationContext(allow_fetching=False))
+            context = ValidationContext(trust_roots=_system_roots(), allow_fetching=False)
+            status = validate_pdf_signature(sig, context)
             whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
             result.update(
                 intact=bool(status.intact and status.valid and whole),
@@ -276,6 +277,24 @@ def _check_signature(report: DossierReport, path) -> dict | None:
         else:
             report.problems.append("the PDF signature does not match the document")
     return result
+
+
+def _system_roots() -> list:
+    """The operating system's CA certificates (for the 'trusted' verdict only)."""
+    import ssl
+
+    from asn1crypto import x509
+
+    roots = []
+    try:
+        for der in ssl.create_default_context().get_ca_certs(binary_form=True):
+            try:
+                roots.append(x509.Certificate.load(der))
+            except ValueError:
+                continue
+    except (ssl.SSLError, OSError):
+        pass
+    return roots
 
 
 def _check_ledger(report: DossierReport, manifest: dict, ledger) -> None:

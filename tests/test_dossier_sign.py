@@ -1,0 +1,173 @@
+"""PAdES-signed dossiers: a test CA and signing certificate made here with cryptography."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+
+import pikepdf
+import pytest
+
+pytest.importorskip("pyhanko")
+
+from gdprkit.model import EvidenceInput  # noqa: E402
+
+P12_PASS = b"p12 secret"
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "gdprkit test CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
+          .public_key(ca_key.public_key()).serial_number(1)
+          .not_valid_before(now).not_valid_after(now + dt.timedelta(days=30))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+          .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False,
+                                       key_encipherment=False, data_encipherment=False,
+                                       key_agreement=False, key_cert_sign=True, crl_sign=True,
+                                       encipher_only=False, decipher_only=False), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    cert = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Dora DPO"),
+                                     x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ACME Legal")]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(2)
+            .not_valid_before(now).not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True,
+                                         key_encipherment=False, data_encipherment=False,
+                                         key_agreement=False, key_cert_sign=False, crl_sign=False,
+                                         encipher_only=False, decipher_only=False), critical=True)
+            .sign(ca_key, hashes.SHA256()))
+    folder = tmp_path_factory.mktemp("pki")
+    p12 = folder / "signer.p12"
+    p12.write_bytes(pkcs12.serialize_key_and_certificates(
+        b"signer", key, cert, [ca], serialization.BestAvailableEncryption(P12_PASS)))
+    passfile = folder / "p12pass.txt"
+    passfile.write_bytes(P12_PASS + b"\n")
+    wrong = folder / "wrong.txt"
+    wrong.write_bytes(b"not it\n")
+    return {"p12": p12, "pass": passfile, "wrong": wrong, "ca": ca}
+
+
+@pytest.fixture
+def small(ledger):
+    c = ledger.add_contact("Mallory Vend", email="m@acme.example")
+    ledger.log_incident("direct-pitch", c.id,
+                        evidence=[EvidenceInput(name="pitch.txt", data=b"Buy now!\n")])
+    return ledger
+
+
+def test_signed_dossier_validates_with_pyhanko(small, run, pki, tmp_path):
+    from asn1crypto import pem
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    out = tmp_path / "signed.pdf"
+    r = run("export", "pdf", "-o", out, "--sign", pki["p12"],
+            "--sign-passphrase-file", pki["pass"], "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["signed"] is True
+
+    ca_der = pki["ca"].public_bytes(Encoding.DER)
+    assert not pem.detect(ca_der)
+    root = asn1_x509.Certificate.load(ca_der)
+    with open(out, "rb") as fh:
+        reader = PdfFileReader(fh)
+        (sig,) = reader.embedded_signatures
+        status = validate_pdf_signature(sig, ValidationContext(trust_roots=[root],
+                                                               allow_fetching=False))
+        assert status.intact and status.valid and status.trusted
+        assert sig.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"  # PAdES baseline
+        assert "Dora DPO" in status.signing_cert.subject.human_friendly
+
+    r = run("verify-dossier", out, "--json")
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.stdout)
+    sig = report["signature"]
+    assert sig["present"] is True and sig["intact"] is True
+    assert "Dora DPO" in sig["signer"]
+    assert sig["trusted"] is False  # our test CA is not a system root: reported, not a failure
+    assert report["ok"] is True
+    # the signed file still carries its attachments and PDF/A metadata
+    with pikepdf.open(out) as pdf:
+        assert pdf.attachments["gdprkit-dossier.json"].get_file().read_bytes()
+        xmp = pdf.Root.Metadata.read_bytes().decode()
+        info = pdf.trailer.Info
+    # the signer rewrites the XMP packet: PDF/A identification must survive it,
+    # and every Info entry must still have an equal XMP twin
+    assert re.search(r'pdfaid:part(="3"|>3<)', xmp) and re.search(r'conformance(="B"|>B<)', xmp)
+    assert "/Producer" not in info or str(info.Producer) in xmp
+    assert str(info.Title) in xmp
+
+
+def test_changed_after_signing_is_detected(small, run, pki, tmp_path):
+    out = tmp_path / "signed.pdf"
+    assert run("export", "pdf", "-o", out, "--sign", pki["p12"],
+               "--sign-passphrase-file", pki["pass"]).exit_code == 0
+    # an incremental update appended after the signature (attachments unchanged)
+    edited = tmp_path / "edited.pdf"
+    with pikepdf.open(out) as pdf:
+        pdf.Root.Lang = pikepdf.String("xx")
+        pdf.save(edited)
+    r = run("verify-dossier", edited, "--json")
+    assert r.exit_code == 3
+    report = json.loads(r.stdout)
+    assert report["signature"]["present"] is True and report["signature"]["intact"] is False
+    # bytes changed inside the signed range
+    raw = bytearray(out.read_bytes())
+    at = raw.index(b"/Lang")
+    raw[at + 7] ^= 0x01
+    flipped = tmp_path / "flipped.pdf"
+    flipped.write_bytes(bytes(raw))
+    r = run("verify-dossier", flipped, "--json")
+    assert r.exit_code == 3
+    assert json.loads(r.stdout)["signature"]["intact"] is False
+
+
+def test_wrong_p12_passphrase_is_exit_4(small, run, pki, tmp_path):
+    out = tmp_path / "x.pdf"
+    r = run("export", "pdf", "-o", out, "--sign", pki["p12"], "--sign-passphrase-file",
+            pki["wrong"])
+    assert r.exit_code == 4, r.output
+    assert "wrong passphrase" in r.stderr and not out.exists()
+    assert P12_PASS.decode() not in r.output
+
+
+def test_sign_needs_a_pkcs12_file(small, run, pki, tmp_path):
+    junk = tmp_path / "junk.p12"
+    junk.write_bytes(b"not a certificate store")
+    r = run("export", "pdf", "-o", tmp_path / "x.pdf", "--sign", junk,
+            "--sign-passphrase-file", pki["pass"])
+    assert r.exit_code == 1 and "not a PKCS#12" in r.stderr
+    r = run("export", "pdf", "-o", tmp_path / "x.pdf", "--sign-passphrase-file", pki["pass"])
+    assert r.exit_code == 1 and "needs --sign" in r.stderr
+
+
+def test_sign_passphrase_from_environment(small, run, pki, tmp_path, monkeypatch):
+    monkeypatch.setenv("GDPRKIT_SIGN_PASSPHRASE", P12_PASS.decode())
+    r = run("export", "pdf", "-o", tmp_path / "env.pdf", "--sign", pki["p12"])
+    assert r.exit_code == 0, r.output
+
+
+def test_missing_pyhanko_is_a_clear_error(small, run, pki, tmp_path, monkeypatch):
+    for name in list(sys.modules):
+        if name == "pyhanko" or name.startswith("pyhanko."):
+            monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "pyhanko", None)  # import pyhanko -> ImportError
+    r = run("export", "pdf", "-o", tmp_path / "x.pdf", "--sign", pki["p12"],
+            "--sign-passphrase-file", pki["pass"])
+    assert r.exit_code == 1
+    assert "pyHanko" in r.stderr and "gdprkit[sign]" in r.stderr
