@@ -1,9 +1,11 @@
-"""One batch row -> one rendered letter: validation and rendering, run in the workers.
+"""One batch row -> one letter file: validation, rendering and writing, run in the workers.
 
 Everything here is a plain function of picklable values so that it runs the
-same in the parent (``jobs=1``) and in worker processes; the workers get
-chunks of rows and send back, per row, the file name and the bytes with
-their SHA-256 (or the error), never anything that needs the ledger.
+same in the parent (``jobs=1``) and in worker processes.  A worker gets a
+chunk of rows, renders each letter, writes it (atomically, and only when its
+bytes changed) and sends back, per row, the file name, SHA-256 and status or
+the error: a few dozen bytes, never the letter, never anything that needs the
+ledger.  Writing in the workers spreads the file-system cost over them too.
 
 Validation turns the row's strings into the model's values and refuses, as an
 error of that row: an unknown letter kind, language, format or incident
@@ -26,7 +28,10 @@ from typing import Any
 from .errors import BadInput, GdprkitError
 from .model import FORMATS, LANGUAGES, Contact, Incident, IncidentKind, LetterKind, Profile
 
-__all__ = ["Job", "Outcome", "RenderSettings", "parse_date", "render_chunk", "render_row"]
+__all__ = [
+    "Job", "Outcome", "RenderSettings", "parse_date", "render_chunk", "render_row", "store",
+    "write_if_changed",
+]
 
 # Longest accepted values, in characters.
 LIMITS = {
@@ -56,6 +61,8 @@ class RenderSettings:
     sent: _dt.date = field(default_factory=_dt.date.today)
     template_dir: str | None = None
     record: bool = False  # send back what the ledger records (recipient, kind ...)
+    out_dir: str | None = None  # write the letters here (None: keep them in the Outcome)
+    fail_fast: bool = False  # a chunk stops at its first error
 
 
 @dataclass(frozen=True)
@@ -76,13 +83,14 @@ class Job:
 
 @dataclass(frozen=True)
 class Outcome:
-    """A rendered row (``content`` and ``sha256``) or its ``error``."""
+    """A rendered row (``sha256``, ``status``; ``content`` if not written) or its ``error``."""
 
     row: int
     name: str | None = None  # relative output path
     content: bytes | None = None
     sha256: str | None = None
     error: str | None = None
+    status: str | None = None  # "ok" (written) or "unchanged", once stored
     # what the ledger records (only when RenderSettings.record)
     due: _dt.date | None = None
     recipient: Any = None  # letters.Recipient
@@ -286,9 +294,76 @@ def _render_row(job: Job, settings: RenderSettings) -> Outcome:
                    sent=sent)
 
 
+def store(outcome: Outcome, settings: RenderSettings) -> Outcome:
+    """Write a rendered row's file inside the out dir; the Outcome without its bytes."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from ._batch_names import OutputNames
+
+    try:
+        path = OutputNames(Path(settings.out_dir)).path(outcome.name)
+        status = write_if_changed(path, outcome.content, outcome.sha256)
+    except GdprkitError as err:
+        return Outcome(outcome.row, name=outcome.name, error=str(err))
+    except OSError as err:
+        return Outcome(outcome.row, name=outcome.name,
+                       error=f"cannot write {outcome.name}: {err.strerror or err}")
+    return replace(outcome, content=None, status=status)
+
+
 def render_chunk(jobs: list[Job], settings: RenderSettings) -> list[Outcome]:
-    """Render a chunk of rows in order (the unit of work sent to a worker)."""
-    return [render_row(job, settings) for job in jobs]
+    """Render (and store) a chunk of rows in order: the unit of work sent to a worker."""
+    out = []
+    for job in jobs:
+        outcome = render_row(job, settings)
+        if outcome.error is None and settings.out_dir is not None:
+            outcome = store(outcome, settings)
+        out.append(outcome)
+        if outcome.error is not None and settings.fail_fast:
+            break
+    return out
+
+
+def file_sha256(path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def write_if_changed(path, content: bytes, sha256: str) -> str:
+    """Write ``content`` atomically unless the file already holds exactly it.
+
+    Returns ``"unchanged"`` (the file is not touched, its mtime kept) or ``"ok"``.
+    """
+    import contextlib
+    import os
+    import tempfile
+
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    if st is not None and st.st_size == len(content) and file_sha256(path) == sha256:
+        return "unchanged"
+    # The rename is what makes the write atomic: a reader sees the old file or
+    # the new one.  No fsync per letter (it would dominate the run time); a
+    # file cut short by a crash has the wrong SHA-256 and is rewritten by the
+    # next run.  mkstemp creates the file with mode 0600: letters are personal data.
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return "ok"
 
 
 def warm_up() -> None:

@@ -78,7 +78,6 @@ from __future__ import annotations
 import collections
 import contextlib
 import datetime
-import hashlib
 import json
 import os
 import re
@@ -190,34 +189,32 @@ def run_batch(
     if jobs < 0:
         raise BadInput(f"jobs must be 0 (one per CPU) or more, not {jobs}")
     jobs = jobs or os.cpu_count() or 1
-    settings = RenderSettings(
-        fmt=fmt, lang=lang, sent=sent or datetime.date.today(),
-        template_dir=os.fspath(template_dir) if template_dir is not None else None,
-        record=ledger is not None and record,
-    )
 
     with contextlib.ExitStack() as stack:
         rows, total = _open_rows(source, input_format, stack)
         out = _make_out_dir(out_dir)
-        names = OutputNames(out)
+        settings = RenderSettings(
+            fmt=fmt, lang=lang, sent=sent or datetime.date.today(),
+            template_dir=os.fspath(template_dir) if template_dir is not None else None,
+            record=ledger is not None and record, out_dir=str(out), fail_fast=fail_fast,
+        )
         resolver = _LedgerRows(ledger) if ledger is not None else None
         result = BatchResult(out_dir=out, manifest=out / MANIFEST)
         manifest = stack.enter_context(_ManifestWriter(out))
-        jobs_iter = _jobs(rows, names, resolver)
-        chunk = _chunk_size(total, jobs)
+        pipeline = _Pipeline(_jobs(rows, OutputNames(out), resolver), settings, jobs,
+                             _chunk_size(total, jobs), stack)
         try:
-            for lines, outcomes in _render(jobs_iter, settings, jobs, chunk, stack):
-                for line, outcome in zip(lines, outcomes, strict=True):
-                    res = _finish_row(outcome, line, names, resolver, settings)
-                    _count(result, res)
-                    manifest.add(res)
-                    if progress is not None:
-                        progress(res, total)
-                    if res.status == "error" and fail_fast:
-                        result.stopped = True
-                        break
-                if result.stopped:
-                    break
+            for line, outcome in pipeline:
+                res = _finish_row(outcome, line, resolver)
+                _count(result, res)
+                manifest.add(res)
+                if progress is not None:
+                    progress(res, total)
+                if res.status == "error" and fail_fast and not result.stopped:
+                    # Start nothing new; rows already being rendered by other
+                    # workers finish and are listed (their files exist).
+                    result.stopped = True
+                    pipeline.stop()
         except GdprkitError as err:
             # A problem found mid-stream (standard input only): keep what was done.
             manifest.commit(result, aborted=str(err))
@@ -355,7 +352,7 @@ def _chunk_size(total: int | None, jobs: int) -> int:
     return max(1, min(_MAX_CHUNK, total // (jobs * 4)))
 
 
-def _chunks(items: Iterator[tuple[int, Job]], size: int) -> Iterator[tuple[list, list[Job]]]:
+def _chunks(items: Iterator[tuple[int, Job]], size: int) -> Iterator[tuple[list[int], list[Job]]]:
     lines: list[int] = []
     batch: list[Job] = []
     for line, job in items:
@@ -369,30 +366,60 @@ def _chunks(items: Iterator[tuple[int, Job]], size: int) -> Iterator[tuple[list,
 
 
 # -- rendering: here or in workers ----------------------------------------------
-def _render(items, settings: RenderSettings, jobs: int, chunk: int,
-            stack: contextlib.ExitStack) -> Iterator[tuple[list, list[Outcome]]]:
-    """(lines, outcomes) per chunk, in row order, with bounded work in flight."""
-    if jobs == 1:
-        for lines, batch in _chunks(items, chunk):
-            yield lines, render_chunk(batch, settings)
-        return
-    from concurrent.futures import ProcessPoolExecutor
+class _Pipeline:
+    """(line, Outcome) per row in row order; rendering in this process or in workers.
 
-    from ._batch_render import warm_up
+    At most ``2 * jobs`` chunks are submitted and not yet consumed, so memory
+    does not grow with the input.  ``stop()`` submits nothing more; chunks
+    that a worker already started still come out (their files are written).
+    """
 
-    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(),
-                                   initializer=warm_up)
-    stack.callback(executor.shutdown, wait=True, cancel_futures=True)
-    in_flight: collections.deque = collections.deque()
-    limit = jobs * 3  # chunks submitted but not yet consumed: memory stays flat
-    for lines, batch in _chunks(items, chunk):
-        in_flight.append((lines, executor.submit(render_chunk, batch, settings)))
-        if len(in_flight) >= limit:
-            done_lines, future = in_flight.popleft()
-            yield done_lines, future.result()
-    while in_flight:
-        done_lines, future = in_flight.popleft()
-        yield done_lines, future.result()
+    def __init__(self, items: Iterator[tuple[int, Job]], settings: RenderSettings, jobs: int,
+                 chunk: int, stack: contextlib.ExitStack) -> None:
+        self._chunks = _chunks(items, chunk)
+        self._settings = settings
+        self._jobs = jobs
+        self._stack = stack
+        self._stopped = False
+        self._in_flight: collections.deque = collections.deque()
+
+    def stop(self) -> None:
+        self._stopped = True
+        for _lines, future in self._in_flight:
+            future.cancel()  # only chunks no worker has started
+
+    def __iter__(self) -> Iterator[tuple[int, Outcome]]:
+        for lines, outcomes in self._chunk_results():
+            yield from zip(lines, outcomes, strict=False)  # fail_fast: a chunk may stop early
+
+    def _chunk_results(self) -> Iterator[tuple[list[int], list[Outcome]]]:
+        if self._jobs == 1:
+            for lines, batch in self._chunks:
+                if self._stopped:
+                    return
+                yield lines, render_chunk(batch, self._settings)
+            return
+        from concurrent.futures import ProcessPoolExecutor
+
+        from ._batch_render import warm_up
+
+        executor = ProcessPoolExecutor(max_workers=self._jobs, mp_context=_mp_context(),
+                                       initializer=warm_up)
+        self._stack.callback(executor.shutdown, wait=True, cancel_futures=True)
+        limit = self._jobs * 2  # one chunk running and one waiting per worker
+        for lines, batch in self._chunks:
+            if self._stopped:
+                break
+            self._in_flight.append((lines, executor.submit(render_chunk, batch, self._settings)))
+            if len(self._in_flight) >= limit:
+                yield from self._next_done()
+        while self._in_flight:
+            yield from self._next_done()
+
+    def _next_done(self) -> Iterator[tuple[list[int], list[Outcome]]]:
+        lines, future = self._in_flight.popleft()
+        if not future.cancelled():
+            yield lines, future.result()
 
 
 def _mp_context():
@@ -406,54 +433,21 @@ def _mp_context():
 
 
 # -- writing (parent) -----------------------------------------------------------
-def _finish_row(outcome: Outcome, line: int, names: OutputNames,
-                resolver: _LedgerRows | None, settings: RenderSettings) -> RowResult:
+def _finish_row(outcome: Outcome, line: int, resolver: _LedgerRows | None) -> RowResult:
+    """The manifest line of a stored row, recording its letter in the ledger."""
     ids = resolver.row_ids.pop(outcome.row, (None, (), None)) if resolver else None
     if outcome.error is not None:
         return RowResult(outcome.row, line, "error", error=outcome.error)
-    try:
-        path = names.path(outcome.name)
-        status = _write_if_changed(path, outcome.content, outcome.sha256)
-        request = resolver.record(outcome, ids) if settings.record and resolver else None
-    except GdprkitError as err:
-        return RowResult(outcome.row, line, "error", output=outcome.name, error=str(err))
-    except OSError as err:
-        return RowResult(outcome.row, line, "error", output=outcome.name,
-                         error=f"cannot write {outcome.name}: {err.strerror or err}")
-    return RowResult(outcome.row, line, status, output=outcome.name, sha256=outcome.sha256,
-                     request=request)
-
-
-def _file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _write_if_changed(path: Path, content: bytes, sha256: str) -> str:
-    """Write ``content`` atomically unless the file already holds exactly it."""
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        st = None
-    if st is not None and st.st_size == len(content) and _file_sha256(path) == sha256:
-        return "unchanged"
-    # The rename is what makes the write atomic: a reader sees the old file or
-    # the new one.  No fsync per letter (it would dominate the run time); a
-    # file cut short by a crash has the wrong SHA-256 and is rewritten by the
-    # next run.
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return "ok"
+    request = None
+    if resolver is not None and outcome.recipient is not None:
+        try:
+            request = resolver.record(outcome, ids)
+        except GdprkitError as err:
+            return RowResult(outcome.row, line, "error", output=outcome.name,
+                             sha256=outcome.sha256,
+                             error=f"written, but not recorded in the ledger: {err}")
+    return RowResult(outcome.row, line, outcome.status, output=outcome.name,
+                     sha256=outcome.sha256, request=request)
 
 
 def _count(result: BatchResult, res: RowResult) -> None:

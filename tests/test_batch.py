@@ -185,9 +185,15 @@ def test_fail_fast_stops_at_first_error(tmp_path):
 def test_fail_fast_with_workers(tmp_path):
     rows = [row(recipient_name=f"P{i}") for i in range(50)]
     rows[20] = row(incident_date="yesterday")
-    result = run(rows, tmp_path / "out", fail_fast=True, jobs=2)
-    assert result.stopped and result.rows == 21 and result.errors == 1
-    assert len(list((tmp_path / "out").glob("*.txt"))) == 20
+    out = tmp_path / "out"
+    result = run(rows, out, fail_fast=True, jobs=2)
+    assert result.stopped and result.errors == 1 and not result.succeeded
+    # rows already being rendered by the other worker finish and are listed; nothing new starts
+    listed = manifest(out)["rows"]
+    assert 21 <= result.rows < 50 and len(listed) == result.rows
+    assert [r["row"] for r in listed[:21]] == list(range(1, 22))
+    assert listed[20]["status"] == "error"
+    assert {r["output"] for r in listed if r["output"]} == {p.name for p in out.glob("*.txt")}
 
 
 # -- bad rows: each is one error with its number, the others are produced --------
