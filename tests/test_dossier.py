@@ -267,6 +267,7 @@ def test_hostile_text_never_breaks_the_markup(ledger, tmp_path):
     text = _text(out)
     assert "<font name='Courier'>x</font> & &amp;" in text
     assert "{{ 7*7 }}" in text
+    assert "\U0001F600" in text  # astral characters map back to text (UTF-16 ToUnicode)
     verify_dossier(out)
 
 
@@ -524,3 +525,39 @@ def test_verify_with_another_ledger_fails(dossier, run, tmp_path):
     r = run("--ledger", other, "verify-dossier", path, "--with-ledger", "--json")
     assert r.exit_code == 3
     assert "another ledger" in json.loads(r.stdout)["problems"][0]
+
+
+# -- shredding and large files --------------------------------------------------------------
+
+
+def test_shredded_incident_and_contact(filled, tmp_path):
+    led = filled["ledger"]
+    i2 = filled["i2"].id
+    led.shred(i2, "duplicate entry, removed on request")
+    led.shred(filled["c2"].id, "the contact asked for erasure of their data")
+    out = tmp_path / "shred.pdf"
+    export_dossier(led, out, lang="en")
+    text = " ".join(_text(out).split())
+    assert "duplicate entry, removed on request" in text
+    assert f"Incident {i2}" in text
+    kinds = {(e["id"], e["kind"]) for e in _manifest(out)["entries"]}
+    assert (i2, "incident") in kinds and (i2, "shred") in kinds
+    verify_dossier(out)
+    # a filtered scope cannot place a shredded incident: it is left out
+    export_dossier(led, out, scope=Scope(contact=filled["c1"].id))
+    assert i2 not in {e["id"] for e in _manifest(out)["entries"]}
+
+
+def test_large_files_stream_into_the_dossier(ledger, tmp_path):
+    big = os.urandom(3 * 1024 * 1024 + 17)  # several ledger chunks
+    text = ("line of a very long log file\n" * 40000).encode()  # over the excerpt cap
+    c = ledger.add_contact("Mallory")
+    inc = ledger.log_incident("other", c.id, evidence=[
+        EvidenceInput(name="video.bin", data=big), EvidenceInput(name="log.txt", data=text)])
+    out = tmp_path / "big.pdf"
+    export_dossier(ledger, out, lang="en")
+    with pikepdf.open(out) as pdf:
+        assert pdf.attachments[f"{inc.evidence[0].id}-video.bin"].get_file().read_bytes() == big
+        assert pdf.attachments[f"{inc.evidence[1].id}-log.txt"].get_file().read_bytes() == text
+    assert "Excerpt: the first" in " ".join(_text(out).split())
+    verify_dossier(out)

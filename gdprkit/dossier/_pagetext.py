@@ -24,10 +24,13 @@ def _utf16(hexstr: bytes) -> str:
 class _Decoder:
     def __init__(self, cmap: dict[int, str] | None, width: int) -> None:
         self.cmap, self.width = cmap, width
+        self.table = cmap if cmap is not None and width == 1 else None
 
     def __call__(self, data: bytes) -> str:
         if self.cmap is None:
             return data.decode("latin-1")
+        if self.table is not None:  # one-byte codes: a str.translate does it in C
+            return data.decode("latin-1").translate(self.table)
         w = self.width
         return "".join(self.cmap.get(int.from_bytes(data[i:i + w], "big"), "\ufffd")
                        for i in range(0, len(data) - w + 1, w))

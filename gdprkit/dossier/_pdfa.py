@@ -22,6 +22,35 @@ from .._version import __version__
 
 PRODUCER = f"gdprkit {__version__} (reportlab, pikepdf)"
 _MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*")
+# reportlab writes characters beyond U+FFFF into ToUnicode maps as bare code
+# points ("<41> <1F600>"): not UTF-16BE, so readers cannot map them back.
+_ASTRAL_BFCHAR = re.compile(rb"<([0-9A-Fa-f]{2,4})> <([0-9A-Fa-f]{5,6})>")
+
+
+def _utf16_bfchar(match: re.Match) -> bytes:
+    code = int(match.group(2), 16)
+    if code > 0x10FFFF:
+        code = 0xFFFD
+    return b"<%s> <%s>" % (match.group(1), chr(code).encode("utf-16-be").hex().upper().encode())
+
+
+def fix_tounicode(pdf) -> None:
+    """Rewrite astral code points of every font's ToUnicode map as UTF-16 pairs."""
+    seen = set()
+    for page in pdf.pages:
+        try:
+            fonts = page.Resources.Font
+        except (AttributeError, KeyError):
+            continue
+        for _name, font in fonts.items():
+            cmap = font.get("/ToUnicode")
+            if cmap is None or cmap.objgen in seen:
+                continue
+            seen.add(cmap.objgen)
+            data = cmap.read_bytes()
+            fixed = _ASTRAL_BFCHAR.sub(_utf16_bfchar, data)
+            if fixed != data:
+                cmap.write(fixed)
 
 
 @dataclass(frozen=True)
@@ -154,6 +183,7 @@ def finish(pdf_bytes: bytes, out: BinaryIO, *, title: str, lang: str,
     from pikepdf import Array, Dictionary, Name, String
 
     pdf = pikepdf.open(io.BytesIO(pdf_bytes))
+    fix_tounicode(pdf)
     with pikepdf.open(carrier_path) as carrier:
         specs: dict[str, pikepdf.Object] = {}
 
