@@ -37,6 +37,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "requests": ("gdprkit.cli.request_cmds:requests_cmd", "List requests with their status and deadline."),
     "request": ("gdprkit.cli.request_cmds:request_cmd", "Record an event on a request (answered, extended, ...)."),
     "calendar": ("gdprkit.cli.request_cmds:calendar_cmd", "Write the deadlines of open requests to an .ics file."),
+    "letter": ("gdprkit.cli.letter_cmds:letter", "Render a GDPR letter (objection, erasure, access, ...) and record it."),
+    "templates": ("gdprkit.cli.letter_cmds:templates", "List the letter templates, or copy them to customise."),
 }
 
 
