@@ -19,7 +19,9 @@ and Windows): the later row is an error; the earlier one keeps the file.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import unicodedata
 from pathlib import Path
 
@@ -116,6 +118,17 @@ class OutputNames:
         """The absolute path of ``rel``, creating its folders; BadInput if it escapes."""
         target = self.root.joinpath(*rel.split("/"))
         parent = target.parent
+        if parent == self.root:
+            # The common case (every generated name): the folder is resolved
+            # already, so only a symbolic link or folder at the name matters.
+            try:
+                mode = os.lstat(target).st_mode
+            except FileNotFoundError:
+                return target
+            if stat.S_ISDIR(mode):
+                raise BadInput(f"the output name {rel!r} is an existing folder")
+            if not stat.S_ISLNK(mode):
+                return target
         if parent != self.root:
             # Check before creating anything: a symlinked folder may point outside.
             probe = parent

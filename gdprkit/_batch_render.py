@@ -294,6 +294,9 @@ def _render_row(job: Job, settings: RenderSettings) -> Outcome:
                    sent=sent)
 
 
+_NAMES: dict[str, Any] = {}
+
+
 def store(outcome: Outcome, settings: RenderSettings) -> Outcome:
     """Write a rendered row's file inside the out dir; the Outcome without its bytes."""
     from dataclasses import replace
@@ -301,8 +304,11 @@ def store(outcome: Outcome, settings: RenderSettings) -> Outcome:
 
     from ._batch_names import OutputNames
 
+    names = _NAMES.get(settings.out_dir)
+    if names is None:  # one per process and out dir: the folder is resolved once
+        names = _NAMES[settings.out_dir] = OutputNames(Path(settings.out_dir))
     try:
-        path = OutputNames(Path(settings.out_dir)).path(outcome.name)
+        path = names.path(outcome.name)
         status = write_if_changed(path, outcome.content, outcome.sha256)
     except GdprkitError as err:
         return Outcome(outcome.row, name=outcome.name, error=str(err))

@@ -30,6 +30,15 @@ Outputs
     rewrites only what changed.  Letters are files of mode 0600: they carry
     personal data.
 
+Parallelism
+    The parent reads the rows, resolves ledger ids, claims the names rows
+    give, and sends chunks of rows to the workers; each worker renders,
+    writes its letters (atomically: temporary file and rename inside
+    ``out_dir``) and returns only name, SHA-256 and status.  The parent writes
+    the manifest and the ledger records, in row order.  With ``fail_fast``
+    and ``jobs > 1`` nothing new starts after the first error, but rows that
+    another worker had already started are finished and listed.
+
 Manifest
     ``out_dir/manifest.json``, written once, atomically, in row order::
 
@@ -216,7 +225,12 @@ def run_batch(
                     result.stopped = True
                     pipeline.stop()
         except GdprkitError as err:
-            # A problem found mid-stream (standard input only): keep what was done.
+            # A problem found mid-stream (standard input only): list what was done,
+            # including rows the workers had already started.
+            for line, outcome in pipeline.drain():
+                res = _finish_row(outcome, line, resolver)
+                _count(result, res)
+                manifest.add(res)
             manifest.commit(result, aborted=str(err))
             raise
         manifest.commit(result)
@@ -387,6 +401,13 @@ class _Pipeline:
         self._stopped = True
         for _lines, future in self._in_flight:
             future.cancel()  # only chunks no worker has started
+
+    def drain(self) -> Iterator[tuple[int, Outcome]]:
+        """After an error: stop, and the rows of chunks a worker already started."""
+        self.stop()
+        while self._in_flight:
+            for lines, outcomes in self._next_done():
+                yield from zip(lines, outcomes, strict=False)
 
     def __iter__(self) -> Iterator[tuple[int, Outcome]]:
         for lines, outcomes in self._chunk_results():

@@ -387,3 +387,20 @@ def test_bad_arguments(tmp_path):
     with pytest.raises(BadInput, match="iterable of rows"):
         run(row(), tmp_path / "o")
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_stream_problem_found_mid_way_keeps_a_true_manifest(tmp_path, jobs):
+    import io
+
+    lines = ["kind,requester_name,requester_country,recipient_name,recipient_country"]
+    lines += [f"access,Ada,IT,Person {i},IT" for i in range(40)]
+    data = ("\n".join(lines) + "\n").encode() + "access,Ada,IT,Caff\xe8,IT\n".encode("latin-1")
+    out = tmp_path / "out"
+    with pytest.raises(BadInput, match="line 42 is not valid UTF-8"):
+        run(io.BytesIO(data), out, jobs=jobs)
+    m = manifest(out)
+    assert m["summary"]["aborted"].startswith("the batch input: line 42 is not valid UTF-8")
+    listed = {r["output"] for r in m["rows"]}
+    assert m["summary"]["rows"] == len(m["rows"]) >= 1
+    assert listed == {p.name for p in out.glob("*.txt")}
