@@ -39,16 +39,21 @@ from .letters_scenario import (
     golden_cases,
 )
 
-GOLDEN = Path(__file__).parent / "golden" / "en"
+GOLDEN_ROOT = Path(__file__).parent / "golden"
+GOLDEN = GOLDEN_ROOT / "en"
+REPO_TEMPLATES = Path(__file__).parent.parent / "templates"
 UPDATE = os.environ.get("GDPRKIT_UPDATE_GOLDEN") == "1"
 TEXT_FORMATS = ("txt", "md", "html")
+# every language with a template folder has golden files
+GOLDEN_LANGS = sorted(p.name for p in REPO_TEMPLATES.iterdir() if p.is_dir())
 
 
 @pytest.mark.parametrize("fmt", TEXT_FORMATS)
 @pytest.mark.parametrize("kind", LetterKind.values())
-def test_golden(kind, fmt):
-    letter = render_letter(kind, fmt=fmt, **golden_cases()[kind])
-    path = GOLDEN / f"{kind}.{fmt}"
+@pytest.mark.parametrize("lang", GOLDEN_LANGS)
+def test_golden(lang, kind, fmt):
+    letter = render_letter(kind, fmt=fmt, lang=lang, **golden_cases()[kind])
+    path = GOLDEN_ROOT / lang / f"{kind}.{fmt}"
     if UPDATE:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(letter.content)
@@ -56,8 +61,9 @@ def test_golden(kind, fmt):
     assert letter.content.decode("utf-8") == path.read_text(encoding="utf-8")
 
 
-def test_golden_files_cover_every_kind():
-    names = {p.name for p in GOLDEN.iterdir()}
+@pytest.mark.parametrize("lang", GOLDEN_LANGS)
+def test_golden_files_cover_every_kind(lang):
+    names = {p.name for p in (GOLDEN_ROOT / lang).iterdir()}
     assert names == {f"{k}.{f}" for k in LetterKind.values() for f in TEXT_FORMATS}
 
 

@@ -29,27 +29,29 @@ def _one_line(text: str) -> str:
 
 def run_guarded(ctx: click.Context, call):
     """Run a command, turning library errors into one line and an exit code."""
-    app = ctx.obj
-    debug = getattr(app, "debug", False) or "--debug" in sys.argv[1:2]
+
+    def debug() -> bool:  # ctx.obj is set by the group callback, inside call()
+        return bool(getattr(ctx.obj, "debug", False))
+
     try:
         return call()
     except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
         raise
     except GdprkitError as err:
-        if debug:
+        if debug():
             raise
         raise _MappedError(err) from None
     except KeyboardInterrupt:
         raise click.Abort() from None
     except OSError as err:
-        if debug:
+        if debug():
             raise
         what = f"{err.strerror or err}"
         if err.filename:
             what += f": {err.filename}"
         raise _MappedError(GdprkitError(what)) from None
     except Exception as err:  # a bug: still one line unless --debug
-        if debug:
+        if debug():
             raise
         raise _MappedError(
             GdprkitError(
