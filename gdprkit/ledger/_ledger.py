@@ -124,6 +124,9 @@ class _View:
         self.requests: dict[str, Request] = {}
         self.seqs: dict[str, list[int]] = {}  # id -> entry seqs behind it
         self.shred_reason: dict[int, str] = {}
+        self.wanted_evidence: dict[str, list[str]] = {}  # incident -> its evidence ids
+        self.evidence_owner: dict[str, str] = {}  # evidence -> its incident
+        self.size = 0  # entries applied
 
 
 class Ledger:
@@ -143,7 +146,7 @@ class Ledger:
         self._size = -1  # tree size the in-memory frontier describes
         self._frontier = None
         self._counters: dict[str, int] = {}
-        self._view_cache: tuple[int, _View] | None = None
+        self._view_cache: _View | None = None
         self._wrote_since_checkpoint = False
 
     # ------------------------------------------------------------------ lifecycle
@@ -402,7 +405,12 @@ class Ledger:
         self._frontier.append(lh)
         self._size = seq
         self._wrote_since_checkpoint = True
-        self._view_cache = None
+        view = self._view_cache
+        if view is not None and view.size == seq - 1 and kind != "shred":
+            # keep the decrypted view current from the plaintext we hold
+            view.seqs.setdefault(ref, []).append(seq)
+            self._apply_entry(view, seq, kind, ref, _parse_ts(created_at), payload)
+            view.size = seq
         return seq
 
     def _store_chunks(self, seq: int, cipher: crypto.EntryCipher, stream: BinaryIO):
@@ -444,12 +452,26 @@ class Ledger:
             ) from None
 
     def _view(self) -> _View:
+        """The decrypted state, brought up to date incrementally.
+
+        Appends only add entries, so a cached view is extended with the entries
+        after it.  A shred (which deletes content of earlier entries) or a
+        rolled-back transaction makes the next call rebuild from scratch.
+        """
+        view = self._view_cache
+        if self._tx_depth and view is not None and view.size == self._size:
+            return view  # we hold the write lock: nobody else appended
         size = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM log").fetchone()[0]
-        if self._view_cache and self._view_cache[0] == size and not self._tx_depth:
-            return self._view_cache[1]
+        if view is not None and view.size == size:
+            return view
+        if view is not None and view.size < size:
+            rows = list(self._rows("WHERE l.seq > ?", (view.size,)))
+            if all(kind != "shred" and wrapped is not None
+                   for _s, kind, _r, _c, _a, wrapped, _p in rows):
+                self._apply_rows(view, rows)
+                view.size = size
+                return view
         view = _View()
-        pending_evidence: dict[str, list[str]] = {}
-        events: dict[str, list[RequestEvent]] = {}
         rows = list(self._rows())
         # Shred entries follow their targets: read their reasons first.
         for seq, kind, ref, _c, _a, wrapped, payload in rows:
@@ -457,54 +479,79 @@ class Ledger:
                 data = self._decrypt(seq, kind, ref, wrapped, payload)
                 for target in data.get("targets", []):
                     view.shred_reason[target] = data.get("reason", "")
+        self._apply_rows(view, rows)
+        view.size = size
+        self._view_cache = view
+        return view
+
+    def _apply_rows(self, view: _View, rows: list[tuple]) -> None:
+        """Add log rows (in sequence order) to a view."""
         for seq, kind, ref, created_at, _aux, wrapped, payload in rows:
             view.seqs.setdefault(ref, []).append(seq)
             created = _parse_ts(created_at)
             if wrapped is None:  # shredded (verify checks that a shred entry names it)
                 reason = view.shred_reason.get(seq, "")
                 self._add_shredded(view, seq, kind, ref, created, reason)
+                if kind == "evidence" and ref in view.evidence_owner:
+                    self._attach_evidence(view, view.evidence[ref], view.evidence_owner[ref])
                 continue
             data = self._decrypt(seq, kind, ref, wrapped, payload)
-            if kind == "profile":
-                view.profile = Profile(**{k: data.get(k) for k in ("name", "email", "address", "country")},
-                                       lang=data.get("lang") or "en")
-            elif kind == "contact":
-                view.contacts[ref] = Contact(
-                    id=ref, created_at=created, **{k: data.get(k) for k in _CONTACT_FIELDS}
-                )
-            elif kind == "evidence":
-                view.evidence[ref] = _evidence_from(ref, seq, data)
-            elif kind == "incident":
-                pending_evidence[ref] = data.get("evidence", [])
-                view.incidents[ref] = Incident(
-                    id=ref, kind=data["kind"], contact=data["contact"],
-                    when=_parse_ts(data["when"]), platform=data.get("platform"),
-                    note=data.get("note"), action=data.get("action") or "none",
-                    recorded_at=created, seq=seq,
-                )
-            elif kind == "request":
-                view.requests[ref] = _request_from(ref, seq, created, data)
-            elif kind == "request-event":
-                events.setdefault(ref, []).append(RequestEvent(
-                    type=data["type"], on=_dt.date.fromisoformat(data["on"]),
-                    note=data.get("note"), recorded_at=created, seq=seq))
-        # attach evidence to incidents, events to requests
+            self._apply_entry(view, seq, kind, ref, created, data)
+
+    def _apply_entry(self, view: _View, seq: int, kind: str, ref: str,
+                     created: _dt.datetime | None, data: dict) -> None:
+        """Add one decrypted entry to a view."""
         from dataclasses import replace
 
-        for iid, eids in pending_evidence.items():
-            inc = view.incidents[iid]
-            items = tuple(
-                replace(view.evidence[e], incident=iid) if view.evidence[e].shredded
-                else view.evidence[e]
-                for e in eids if e in view.evidence
+        if kind == "profile":
+            view.profile = Profile(**{k: data.get(k) for k in ("name", "email", "address", "country")},
+                                   lang=data.get("lang") or "en")
+        elif kind == "contact":
+            view.contacts[ref] = Contact(
+                id=ref, created_at=created, **{k: data.get(k) for k in _CONTACT_FIELDS}
             )
-            view.incidents[iid] = replace(inc, evidence=items)
-        for rid, evs in events.items():
-            if rid in view.requests:
-                view.requests[rid] = replace(view.requests[rid], events=tuple(evs))
-        if not self._tx_depth:
-            self._view_cache = (size, view)
-        return view
+        elif kind == "evidence":
+            ev = _evidence_from(ref, seq, data)
+            view.evidence[ref] = ev
+            self._attach_evidence(view, ev)
+        elif kind == "incident":
+            eids = data.get("evidence", [])
+            view.wanted_evidence[ref] = eids
+            view.evidence_owner.update(dict.fromkeys(eids, ref))
+            view.incidents[ref] = Incident(
+                id=ref, kind=data["kind"], contact=data["contact"],
+                when=_parse_ts(data["when"]), platform=data.get("platform"),
+                note=data.get("note"), action=data.get("action") or "none",
+                recorded_at=created, seq=seq,
+            )
+            for eid in eids:  # evidence logged before its incident (not written so today)
+                if eid in view.evidence:
+                    self._attach_evidence(view, view.evidence[eid], ref)
+        elif kind == "request":
+            view.requests[ref] = _request_from(ref, seq, created, data)
+        elif kind == "request-event":
+            event = RequestEvent(type=data["type"], on=_dt.date.fromisoformat(data["on"]),
+                                 note=data.get("note"), recorded_at=created, seq=seq)
+            req = view.requests.get(ref)
+            if req is not None:
+                view.requests[ref] = replace(req, events=(*req.events, event))
+
+    @staticmethod
+    def _attach_evidence(view: _View, ev: Evidence, incident_id: str | None = None) -> None:
+        """Put an evidence item into its incident's tuple, in the incident's order."""
+        from dataclasses import replace
+
+        iid = incident_id or ev.incident
+        inc = view.incidents.get(iid)
+        wanted = view.wanted_evidence.get(iid)
+        if inc is None or not wanted or ev.id not in wanted:
+            return
+        if ev.shredded:
+            ev = replace(ev, incident=iid)
+        have = {e.id: e for e in inc.evidence}
+        have[ev.id] = ev
+        items = tuple(have[e] for e in wanted if e in have)
+        view.incidents[iid] = replace(inc, evidence=items)
 
     @staticmethod
     def _add_shredded(view: _View, seq, kind, ref, created, reason) -> None:
