@@ -150,6 +150,11 @@ def test_reminder_and_complaint_follow_a_request(run, world):
     text = " ".join((world["dir"] / "complaint.txt").read_text().split())
     assert "Garante per la protezione dei dati personali" in text
     assert "Complaint under Article 77 GDPR against Marco Ferri (GrowthPeak S.r.l.)" in text
+    # the original request carries the escalation
+    state = json.loads(run("request", first, "--json", "--today", "2026-04-28").stdout)
+    assert [(e["type"], e["on"]) for e in state["events"]] == [
+        ("reminder-sent", "2026-04-10"), ("complaint-filed", "2026-04-27")]
+    assert state["status"] == "complaint-filed"
     r = run("letter", "reminder", "--contact", world["contact"], "--lang", "en")
     assert r.exit_code == 1 and "--request" in r.stderr
 

@@ -30,93 +30,6 @@ def _format_for(output: str | None, fmt: str | None) -> str:
     return "txt"
 
 
-def _load(led, kind, incident_ids, contact_id, request_id):
-    """(incidents, contact, request) for the selection given on the command line."""
-    from ..errors import BadInput
-
-    chosen = [name for name, value in (("--incident", incident_ids), ("--contact", contact_id),
-                                        ("--request", request_id)) if value]
-    if len(chosen) != 1:
-        raise BadInput(
-            "give exactly one of --incident ID (repeatable), --contact ID or --request ID",
-            hint="reminder and complaint take --request; the other letters --incident or "
-            "--contact",
-        )
-    follow_up = kind in (LetterKind.REMINDER.value, LetterKind.COMPLAINT.value)
-    if follow_up and not request_id:
-        raise BadInput(f"a {kind} follows an earlier request: give --request ID")
-    if request_id and not follow_up:
-        raise BadInput(
-            f"--request is for reminder and complaint letters; give --incident or --contact "
-            f"for a {kind}"
-        )
-    request = led.request(request_id) if request_id else None
-    if request is not None:
-        incidents = [led.incident(i) for i in request.incidents]
-        contact = led.contact(request.contact) if request.contact else None
-        return incidents, contact, request
-    if contact_id:
-        contact = led.contact(contact_id)
-        return _fitting(kind, led.incidents(contact=contact.id)), contact, None
-    incidents = [led.incident(i) for i in dict.fromkeys(incident_ids)]
-    owners = {i.contact for i in incidents}
-    if len(owners) > 1:
-        raise BadInput(
-            "the incidents belong to different contacts ("
-            + ", ".join(sorted(owners)) + "): one letter goes to one contact"
-        )
-    return incidents, led.contact(owners.pop()), None
-
-
-def _fitting(kind: str, incidents: list) -> list:
-    """A contact's incidents that the letter fits; the others are named on stderr.
-
-    (With --incident the user chose each incident, and a misfit is an error.)
-    """
-    from ..legal import bases
-
-    kept = [i for i in incidents if i.shredded is False and bases.fits(kind, i.kind)]
-    if not kept and incidents:
-        bases.check_fit(kind, incidents[0].kind, incident_id=incidents[0].id)
-    for inc in incidents:
-        if inc not in kept:
-            why = "shredded" if inc.shredded else bases.refusal(kind, inc.kind)
-            echo_err(f"Left out {inc.id} ({inc.kind}): {why}")
-    return kept
-
-
-def _authority(profile, code: str | None, *, required: bool):
-    """The supervisory authority to name (or to address, for a complaint)."""
-    from ..errors import BadInput, GdprkitError
-    from ..legal import directory
-
-    code = code or (profile.country if profile else None)
-    if not code:
-        if required:
-            raise BadInput("a complaint goes to the authority of your country, which is not set",
-                           hint="use --authority CC, or 'gdprkit profile set --country CC'")
-        return None
-    try:
-        return directory.authority_for_complaint(code)
-    except GdprkitError:
-        if required:
-            raise
-        return None  # the letter then names "the competent supervisory authority"
-
-
-def _platform_recipient(incidents, contact, name: str | None):
-    from ..errors import BadInput
-    from ..legal import directory
-    from ..letters import recipient_from_directory
-
-    name = name or next((i.platform for i in incidents if i.platform), None) or (
-        contact.platform if contact else None)
-    if not name:
-        raise BadInput("which platform should receive the report? none is recorded",
-                       hint="use --platform NAME, e.g. --platform linkedin")
-    return recipient_from_directory(directory.platform(name))
-
-
 @click.command("letter")
 @click.argument("kind", type=click.Choice(LetterKind.values()))
 @click.option("--incident", "incident_ids", multiple=True, metavar="ID",
@@ -161,10 +74,8 @@ def letter(app: App, kind, incident_ids, contact_id, request_id, lang, fmt, outp
       gdprkit letter erasure --incident i2 --incident i3 --format eml --attach-pdf -o e.eml
       gdprkit letter reminder --request r1 -o reminder.txt
     """
-    import datetime as _dt
-
     from ..errors import BadInput
-    from ..letters import recipient_from_contact, recipient_from_request, render_letter
+    from ..letters.from_ledger import letter_from_ledger, record_letter
 
     fmt = _format_for(output, fmt)
     to_stdout = output in (None, "-")
@@ -174,43 +85,16 @@ def letter(app: App, kind, incident_ids, contact_id, request_id, lang, fmt, outp
         raise BadInput("--json needs -o FILE: the letter itself would be on stdout")
     if to_stdout and fmt in _BINARY and sys.stdout.isatty():
         raise BadInput(f"refusing to write a {fmt.upper()} to the terminal", hint="use -o FILE")
-    sent = sent or _dt.date.today()
 
     with app.open_ledger() as led:
-        profile = led.profile()
-        if profile is None or not profile.name:
-            raise BadInput("your profile has no name", hint="set it with 'gdprkit profile set'")
-        incidents, contact, request = _load(led, kind, incident_ids, contact_id, request_id)
-        is_complaint = kind == LetterKind.COMPLAINT.value
-        authority = _authority(profile, authority_code, required=is_complaint)
-        if is_complaint:
-            from ..letters import recipient_from_directory
-
-            recipient = recipient_from_directory(authority)
-        elif kind == LetterKind.PLATFORM_REPORT.value:
-            recipient = _platform_recipient(incidents, contact, platform_name)
-        elif kind == LetterKind.REMINDER.value:
-            recipient = recipient_from_request(request)
-        else:
-            if contact is None:
-                raise BadInput("no contact to write to")
-            recipient = recipient_from_contact(contact)
-        rendered = render_letter(
-            kind,
-            lang=lang or profile.lang or "en",
-            fmt=fmt,
-            requester=profile,
-            recipient=recipient,
-            incidents=incidents,
-            contact=contact,
-            sent=sent,
-            checkpoint=led.checkpoint(),
-            request=request,
-            template_dir=template_dir,
-            authority=authority,
-            attach_pdf=attach_pdf,
+        made = letter_from_ledger(
+            led, kind, incidents=incident_ids, contact=contact_id, request=request_id,
+            lang=lang, fmt=fmt, sent=sent, template_dir=template_dir, attach_pdf=attach_pdf,
+            authority=authority_code, platform=platform_name,
         )
-
+        for line in made.left_out:
+            echo_err(line)
+        rendered = made.rendered
         if to_stdout:
             sys.stdout.flush()
             sys.stdout.buffer.write(rendered.content)
@@ -224,21 +108,7 @@ def letter(app: App, kind, incident_ids, contact_id, request_id, lang, fmt, outp
             if as_json:
                 emit_json(_summary(rendered, None, output))
             return
-        req = led.add_request(
-            kind=kind,
-            lang=rendered.lang,
-            format=fmt,
-            recipient_name=recipient.name,
-            recipient_email=recipient.email,
-            recipient_address=recipient.address,
-            recipient_country=recipient.country,
-            contact=contact.id if contact else None,
-            incidents=tuple(i.id for i in incidents),
-            sent=sent,
-            due=rendered.due,
-            sha256=rendered.sha256,
-            related_request=request.id if request else None,
-        )
+        req = record_letter(led, made, warn=echo_err)
     due = f", due {rendered.due.isoformat()}" if rendered.due else ""
     if as_json:
         emit_json(_summary(rendered, req.id, output))
