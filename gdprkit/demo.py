@@ -4,14 +4,20 @@ It creates a folder with its own ledger and passphrase file and plays the
 scenarios of DESIGN.md section 1: a new LinkedIn connection adds the user to a
 newsletter, forwards one of her private messages to a third party, and names
 her as a reference when pitching others.  Every evidence file is generated
-here (an .eml newsletter, an .eml forward, a PNG screenshot), stored in the
-ledger, and the ledger is verified.  Later steps add letters, the request
-lifecycle, a dossier and a mailbox import when those parts are installed.
+here (an .eml newsletter, an .eml forward, a PNG screenshot) and stored in the
+ledger.  Then the user writes letters (an objection in English as PDF, an
+erasure request in Italian as e-mail), the objection goes unanswered, so a
+reminder and a complaint to the Garante follow; a small mailbox is imported
+and classified; the deadlines go to a calendar; an evidence dossier is
+exported and checked; and the ledger is verified.  Every file is private
+(0600) and dates are relative to ``today``, so the scenario always reads as
+recent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,6 +56,12 @@ class DemoResult:
 
     def add(self, what: str, where: str) -> None:
         self.made.append((what, where))
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
 
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -135,13 +147,28 @@ def build_demo(folder: str | Path, *, today: dt.date | None = None,
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise BadInput(f"{folder} already exists and is not empty",
                        hint="remove it or choose another folder with --dir")
+    created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    today = today or dt.date.today()
+    try:
+        return _build(folder, today or dt.date.today(), say)
+    except BaseException:
+        # a half-built demo would only confuse: leave the folder as it was
+        import shutil
+
+        for child in folder.iterdir() if folder.exists() else ():
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+        if created:
+            folder.rmdir()
+        raise
+
+
+def _build(folder: Path, today: dt.date, say) -> DemoResult:
+    from .ledger import Ledger
+
     result = DemoResult(folder, folder / "ledger.db", folder / "passphrase.txt")
 
     passphrase = secrets.token_urlsafe(24)
-    result.passphrase_file.touch(mode=0o600)
-    result.passphrase_file.write_text(passphrase + "\n")
+    _write_private(result.passphrase_file, (passphrase + "\n").encode())
     result.add("passphrase file (keep it secret)", str(result.passphrase_file))
 
     evidence_dir = folder / "evidence"
@@ -157,7 +184,7 @@ def build_demo(folder: str | Path, *, today: dt.date | None = None,
         "reference-screenshot.png": screenshot_png(t_reference),
     }
     for name, data in files.items():
-        (evidence_dir / name).write_bytes(data)
+        _write_private(evidence_dir / name, data)
         result.add("evidence file", str(evidence_dir / name))
 
     say("Creating the encrypted ledger ...")
@@ -191,24 +218,133 @@ def build_demo(folder: str | Path, *, today: dt.date | None = None,
         for inc in incidents:
             result.add(f"incident ({inc.kind}) with {len(inc.evidence)} evidence file", inc.id)
 
-        for step in _extra_steps():
-            step(led, result, today=today, say=say, incidents=incidents, contact=contact)
+        _letters(led, result, today, say, contact)
+        _mailbox(led, result, today, say, connected)
+        _calendar(led, result, today)
+        _dossier(led, result, say)
 
         say("Verifying the ledger ...")
         report = led.verify()
         cp = led.checkpoint()
-        (folder / "checkpoint.txt").write_text(cp.note)
+        _write_private(folder / "checkpoint.txt", cp.note.encode())
         result.add(f"signed checkpoint (tree size {cp.tree_size}); keep a copy elsewhere",
                    str(folder / "checkpoint.txt"))
         result.add(f"verification: OK, {report.entries} entries", "gdprkit verify")
     return result
 
 
-def _extra_steps() -> list[Callable]:
-    """Demo steps of the optional parts (letters, lifecycle, dossier, import)."""
-    steps: list[Callable] = []
-    try:
-        from ._demo_more import STEPS
-    except ImportError:
-        return steps
-    return list(STEPS)
+def _letters(led, result: DemoResult, today: dt.date, say, contact) -> None:
+    """Objection (en, PDF) unanswered -> reminder (en, txt) -> complaint (it, PDF);
+    erasure (it, e-mail with the PDF attached), still within its deadline."""
+    from .letters.from_ledger import letter_from_ledger, record_letter
+
+    say("Writing letters ...")
+    out = result.folder / "letters"
+    out.mkdir(mode=0o700)
+
+    def write(name: str, **kw):
+        letter = letter_from_ledger(led, **kw)
+        _write_private(out / name, letter.rendered.content)
+        req = record_letter(led, letter)
+        due = f", due {req.due.isoformat()}" if req.due else ""
+        result.add(f"{letter.kind} letter ({letter.rendered.lang}, {letter.fmt}){due}",
+                   f"{out / name} = request {req.id}")
+        return req
+
+    objection = write("objection-en.pdf", kind="objection", contact=contact.id, lang="en",
+                      fmt="pdf", sent=today - dt.timedelta(days=60))
+    write("erasure-it.eml", kind="erasure", contact=contact.id, lang="it", fmt="eml",
+          attach_pdf=True, sent=today - dt.timedelta(days=5),
+          now=_at(today - dt.timedelta(days=5), 9))
+    write("reminder-en.txt", kind="reminder", request=objection.id, lang="en", fmt="txt",
+          sent=today - dt.timedelta(days=20))
+    write("complaint-it.pdf", kind="complaint", request=objection.id, lang="it", fmt="pdf",
+          sent=today)
+
+
+def mailbox_messages(connected: dt.date) -> list[bytes]:
+    """A small mailbox: a newsletter and a forward from a second connection, a
+    friend's ordinary message, and the newsletter already in the ledger."""
+    sofia = "Sofia Conti <sofia.conti@wellbeing-daily.example>"
+    news = EmailMessage()
+    news["From"] = f"Wellbeing Daily <{'news@wellbeing-daily.example'}>"
+    news["Reply-To"] = sofia
+    news["To"] = REQUESTER.email
+    news["Subject"] = "La tua dose settimanale di benessere"
+    news["Date"] = format_datetime(_at(connected + dt.timedelta(days=12), 6, 45))
+    news["Message-ID"] = "<demo-brevo-1@wellbeing-daily.example>"
+    news["List-Unsubscribe"] = "<mailto:unsubscribe@wellbeing-daily.example?subject=u-77>"
+    news["X-Mailer"] = "Sendinblue"
+    news["X-Sib-Id"] = "demo-77"
+    news.set_content("Ciao Giulia,\n\nSofia ti ha iscritta alla nostra newsletter.\n\n"
+                     "Se non desideri più ricevere queste email, clicca qui per annullare "
+                     "l'iscrizione: https://wellbeing-daily.example/u/77\n")
+    fwd = EmailMessage()
+    fwd["From"] = sofia
+    fwd["To"] = "Team Vendite <sales@wellbeing-daily.example>"
+    fwd["Cc"] = REQUESTER.email
+    fwd["Subject"] = "I: Domanda sul vostro prodotto"
+    fwd["Date"] = format_datetime(_at(connected + dt.timedelta(days=14), 11, 20))
+    fwd["Message-ID"] = "<demo-fwd-2@wellbeing-daily.example>"
+    fwd.set_content(
+        "Contattatela voi, è interessata!\n\n"
+        "-------- Messaggio originale --------\n"
+        f"Da: {REQUESTER.name} <{REQUESTER.email}>\n"
+        "Oggetto: Domanda sul vostro prodotto\n"
+        f"A: {sofia}\n\n"
+        "Sofia, ti scrivo in privato: il prodotto non mi interessa, grazie.\n")
+    friend = EmailMessage()
+    friend["From"] = "Anna Rossi <anna.rossi@example.net>"
+    friend["To"] = REQUESTER.email
+    friend["Subject"] = "Cena sabato?"
+    friend["Date"] = format_datetime(_at(connected + dt.timedelta(days=15), 19, 2))
+    friend["Message-ID"] = "<demo-friend-1@example.net>"
+    friend.set_content("Ciao Giulia, ci vediamo sabato alle 20? Porto il dolce.\nAnna\n")
+    return [bytes(news), bytes(fwd), bytes(friend),
+            newsletter_eml(_at(connected + dt.timedelta(days=3), 7, 30))]
+
+
+def _mailbox(led, result: DemoResult, today: dt.date, say, connected: dt.date) -> None:
+    from .importers import ClassifyOptions, Importer, iter_mbox_file
+
+    say("Importing a small mailbox ...")
+    path = result.folder / "mailbox.mbox"
+    lines = []
+    for raw in mailbox_messages(connected):
+        lines.append(b"From demo@example Thu Jan  1 00:00:00 2026\n")
+        body = raw.replace(b"\r\n", b"\n")
+        body = b"\n".join(b">" + ln if ln.startswith(b"From ") else ln
+                          for ln in body.split(b"\n"))
+        lines.append(body.rstrip(b"\n") + b"\n\n")
+    _write_private(path, b"".join(lines))
+    options = ClassifyOptions.build([REQUESTER.email], [REQUESTER.name])
+    importer = Importer(led, options=options)
+    items = list(importer.run(iter_mbox_file(path)))
+    counts = importer.summary()
+    summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
+    result.add(f"mailbox of {len(items)} messages imported: {summary}", str(path))
+    for item in items:
+        if item.status == "stored":
+            result.add(f"  imported incident ({item.kind}, confidence {item.confidence:.2f})",
+                       item.incident)
+
+
+def _calendar(led, result: DemoResult, today: dt.date) -> None:
+    from .legal.calendar import write_calendar
+
+    path = result.folder / "deadlines.ics"
+    count = write_calendar(path, led.requests(), today, fallback_country=REQUESTER.country)
+    os.chmod(path, 0o600)
+    result.add(f"calendar of {count} open request deadline(s)", str(path))
+
+
+def _dossier(led, result: DemoResult, say) -> None:
+    from .dossier import Scope, export_dossier, verify_dossier
+
+    say("Exporting the evidence dossier (PDF/A-3b) ...")
+    path = result.folder / "dossier.pdf"
+    made = export_dossier(led, path, scope=Scope(), lang="en")
+    report = verify_dossier(path, ledger=led)
+    ok = "verified" if report.ok else "NOT verified"
+    result.add(f"evidence dossier: {made.pages} pages, {made.attachments} embedded files, {ok}",
+               str(path))

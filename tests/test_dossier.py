@@ -208,6 +208,8 @@ def test_pdfa_structure(dossier):
 def test_qpdf_check_is_clean(dossier):
     qpdf = shutil.which("qpdf")
     if qpdf is None:
+        if os.environ.get("GDPRKIT_CI"):  # .ci/run installs it: missing there is a failure
+            pytest.fail("qpdf is not installed")
         pytest.skip("the qpdf binary is not installed (apt-get install qpdf)")
     path, _ = dossier
     r = subprocess.run([qpdf, "--check", str(path)], capture_output=True, text=True)

@@ -28,3 +28,6 @@ def demo(folder):
     click.echo(f"  gdprkit {opts} incidents")
     click.echo(f"  gdprkit {opts} verify --against {result.folder}/checkpoint.txt")
     click.echo(f"  gdprkit {opts} show i2")
+    click.echo(f"  gdprkit {opts} requests")
+    click.echo(f"  gdprkit {opts} verify-dossier {result.folder}/dossier.pdf")
+    click.echo(f"  gdprkit {opts} letter access --contact c1 --lang de")
