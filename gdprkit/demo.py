@@ -141,7 +141,6 @@ def screenshot_png(when: dt.datetime) -> bytes:
 def build_demo(folder: str | Path, *, today: dt.date | None = None,
                say: Callable[[str], None] = lambda s: None) -> DemoResult:
     """Build the example in ``folder`` (must not exist or be empty)."""
-    from .ledger import Ledger
 
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):

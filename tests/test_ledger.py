@@ -281,3 +281,17 @@ def test_read_evidence_streams(ledger, tmp_path):
     out = io.BytesIO()
     ledger.read_evidence(inc.evidence[0].id, out)
     assert out.getvalue() == data
+
+
+@given(seq=st.integers(1, 2**40), kind=st.sampled_from(["contact", "incident", "shred"]),
+       ref=st.text(max_size=12), aux=st.text(max_size=30), wrapped=st.binary(max_size=80),
+       payload=st.binary(max_size=300))
+def test_verify_fast_leaf_hash_equals_the_general_one(seq, kind, ref, aux, wrapped, payload):
+    from gdprkit.ledger import schema
+    from gdprkit.ledger.merkle import leaf_hash
+
+    lid = bytes(range(16))
+    general = leaf_hash(schema.leaf_data(lid, seq, kind, ref, "2026-01-01T00:00:00Z", aux,
+                                         schema.content_hash(wrapped, payload, [])))
+    assert schema.entry_leaf_hash(lid, seq, kind, ref, "2026-01-01T00:00:00Z", aux,
+                                  wrapped, payload) == general

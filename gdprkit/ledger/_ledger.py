@@ -70,7 +70,9 @@ def _utcnow() -> _dt.datetime:
 def _iso(ts: _dt.datetime) -> str:
     if ts.tzinfo is None:
         ts = ts.astimezone()
-    return ts.astimezone(_dt.UTC).isoformat().replace("+00:00", "Z")
+    if ts.utcoffset():
+        ts = ts.astimezone(_dt.UTC)
+    return ts.isoformat().replace("+00:00", "Z")
 
 
 def _parse_ts(text: str | None) -> _dt.datetime | None:
@@ -79,9 +81,12 @@ def _parse_ts(text: str | None) -> _dt.datetime | None:
     return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+# ensure_ascii keeps any Python str (even lone surrogates) exactly round-trippable
+_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
+
+
 def _dumps(obj: dict) -> bytes:
-    # ensure_ascii keeps any Python str (even lone surrogates) exactly round-trippable
-    return json.dumps(obj, sort_keys=True, separators=(",", ":")).encode("ascii")
+    return _ENCODE(obj).encode("ascii")
 
 
 def _clean_text(value: str | None, what: str, *, limit: int = 100_000) -> str | None:

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from ..errors import BadInput, TamperDetected
 
 VERSION = 1
+_VERSION_BYTE = bytes([VERSION])
 KEY_LEN = 32
 NONCE_LEN = 12
 TAG_LEN = 16
@@ -181,6 +182,10 @@ class Keyring:
         self.ledger_id = ledger_id
         self.ledger_key = ledger_key
         self._wrap = _aesgcm(hkdf(ledger_key, b"gdprkit/v1/wrap"))
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        self._aead_types = (AESGCM, InvalidTag)
         self.signing_seal_key = hkdf(ledger_key, b"gdprkit/v1/signing-key")
 
     # -- the Ed25519 checkpoint key, sealed under the ledger key --------------
@@ -197,6 +202,22 @@ class Keyring:
         nonce = os.urandom(NONCE_LEN)
         wrapped = bytes([VERSION]) + nonce + self._wrap.encrypt(nonce, data_key, _AD_WRAP + binding)
         return EntryCipher(data_key, binding, wrapped)
+
+    def open_payload_fast(self, seq: int, kind: str, wrapped: bytes, payload: bytes) -> bytes:
+        """Unwrap an entry's data key and decrypt its payload in one step (for verify)."""
+        AESGCM, InvalidTag = self._aead_types  # noqa: N806
+        k = kind.encode()
+        binding = self.ledger_id + struct.pack(">QH", seq, len(k)) + k
+        if wrapped[:1] != _VERSION_BYTE or payload[:1] != _VERSION_BYTE or len(payload) < 1 + TAG_LEN:
+            raise DecryptionFailed
+        try:
+            data_key = self._wrap.decrypt(wrapped[1:1 + NONCE_LEN], wrapped[1 + NONCE_LEN:],
+                                          _AD_WRAP + binding)
+            if len(data_key) != KEY_LEN:
+                raise DecryptionFailed
+            return AESGCM(data_key).decrypt(_META_NONCE, payload[1:], _AD_ENTRY + binding)
+        except InvalidTag:
+            raise DecryptionFailed from None
 
     def open_entry(self, seq: int, kind: str, wrapped: bytes) -> EntryCipher:
         binding = entry_binding(self.ledger_id, seq, kind)

@@ -107,7 +107,7 @@ class Document:
     @property
     def subject(self) -> str:
         block = self.first("subject")
-        return " ".join(block.text.split()) if block else ""
+        return _SPACE.sub(" ", block.text).strip(" ") if block else ""
 
 
 def plain(runs: list[Run]) -> str:
@@ -202,7 +202,7 @@ def parse_markup(text: str, *, source: str = "template") -> Document:
                 f"{source}: unknown block <{elem.tag}>",
                 hint="blocks: " + ", ".join(sorted(BLOCKS | {"meta"})),
             )
-        block = Block(elem.tag, label=" ".join((elem.get("label") or "").split()))
+        block = Block(elem.tag, label=_SPACE.sub(" ", elem.get("label") or "").strip(" "))
         if elem.tag in ("ol", "ul"):
             if (elem.text or "").strip():
                 raise BadInput(f"{where}: text outside <li>")
