@@ -290,3 +290,19 @@ def test_importing_letters_is_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_italian_complaint_has_the_elements_of_codice_privacy_art_142():
+    """Art. 142 d.lgs. 196/2003: facts and circumstances, provisions infringed,
+    measures requested, the controller's identity, signed by the complainant."""
+    text = render_letter("complaint", lang="it", **golden_cases()["complaint"]).content.decode()
+    flat = " ".join(text.split())
+    assert "art. 142 del Codice in materia di protezione dei dati personali" in flat
+    for heading in ("1. Reclamante", "2. Titolare del trattamento", "4. Fatti e circostanze",
+                    "6. Disposizioni che si presumono violate", "7. Misure richieste"):
+        assert heading in text, heading
+    assert "GrowthPeak S.r.l." in flat and "marco@growthpeak.example" in flat
+    for ev in INCIDENTS["mailing-list"].evidence + INCIDENTS["forwarded"].evidence:
+        assert ev.name in flat and ev.sha256[:16] in flat
+    closing = [line.strip() for line in text.rstrip().splitlines()[-3:]]
+    assert closing == ["Distinti saluti", "", "Giulia Bianchi"]  # signed by the complainant
