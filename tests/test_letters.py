@@ -306,3 +306,17 @@ def test_italian_complaint_has_the_elements_of_codice_privacy_art_142():
         assert ev.name in flat and ev.sha256[:16] in flat
     closing = [line.strip() for line in text.rstrip().splitlines()[-3:]]
     assert closing == ["Distinti saluti", "", "Giulia Bianchi"]  # signed by the complainant
+
+
+@pytest.mark.parametrize("lang, phrase", [
+    ("en", "ends on 7 April 2026"), ("it", "scade il 7 aprile 2026"),
+    ("de", "läuft am 7. April 2026 ab"), ("fr", "expire le 7\u00a0avril 2026"),
+    ("es", "vence el 7 de abril de 2026")])
+def test_complaint_after_a_refusal_does_not_call_a_future_deadline_past(lang, phrase):
+    case = golden_cases()["complaint"]
+    refused = dataclasses.replace(OBJECTION_REQUEST, events=(
+        *OBJECTION_REQUEST.events, RequestEvent(type="refused", on=dt.date(2026, 3, 20))))
+    case = dict(case, request=refused, sent=dt.date(2026, 3, 25),
+                now=dt.datetime(2026, 3, 25, 8, tzinfo=dt.UTC))
+    text = " ".join(render_letter("complaint", lang=lang, **case).content.decode().split())
+    assert phrase.replace("\u00a0", " ") in text.replace("\u00a0", " ")
