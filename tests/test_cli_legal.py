@@ -9,40 +9,11 @@ from click.testing import CliRunner
 
 from gdprkit.cli import COMMANDS, cli
 
+from .test_directory import EU27
+
 SOURCE_LINE = "Source: datenanfragen/data snapshot 2026-07-21 — check before sending"
 SNAPSHOT = "snapshot datenanfragen/data@0a29c3d (2026-07-21)"
-EU_EEA = [
-    "AT",
-    "BE",
-    "BG",
-    "CY",
-    "CZ",
-    "DE",
-    "DK",
-    "EE",
-    "ES",
-    "FI",
-    "FR",
-    "GR",
-    "HR",
-    "HU",
-    "IE",
-    "IT",
-    "LT",
-    "LU",
-    "LV",
-    "MT",
-    "NL",
-    "PL",
-    "PT",
-    "RO",
-    "SE",
-    "SI",
-    "SK",
-    "IS",
-    "LI",
-    "NO",
-]
+EU_EEA = [*EU27, "IS", "LI", "NO"]
 DE_STATES = [
     "BW",
     "BY",
