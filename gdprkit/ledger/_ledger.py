@@ -45,6 +45,7 @@ from ..model import (
     VerifyReport,
 )
 from . import crypto, schema
+from .merkle import leaf_hash
 
 Clock = Callable[[], _dt.datetime]
 
@@ -384,8 +385,6 @@ class Ledger:
     def _append(self, kind: str, ref: str, payload: dict, *, aux: str = "",
                 stream: BinaryIO | None = None) -> int:
         """Encrypt and append one entry; returns its sequence number."""
-        from .merkle import leaf_hash
-
         assert self._tx_depth, "appends happen inside a transaction"
         seq = self._size + 1
         cipher = self._keys.new_entry(seq, kind)
@@ -397,8 +396,13 @@ class Ledger:
                            chunk_size=crypto.CHUNK_SIZE)
         sealed = cipher.seal_payload(_dumps(payload))
         created_at = _iso(self._clock())
-        chash = schema.content_hash(cipher.wrapped, sealed, chunk_hashes)
-        lh = leaf_hash(schema.leaf_data(self._keys.ledger_id, seq, kind, ref, created_at, aux, chash))
+        if chunk_hashes:
+            chash = schema.content_hash(cipher.wrapped, sealed, chunk_hashes)
+            lh = leaf_hash(schema.leaf_data(self._keys.ledger_id, seq, kind, ref, created_at, aux,
+                                            chash))
+        else:
+            lh = schema.entry_leaf_hash(self._keys.ledger_id, seq, kind, ref, created_at, aux,
+                                        cipher.wrapped, sealed)
         self._db.execute(
             "INSERT INTO log(seq, kind, ref, created_at, aux, leaf_hash) VALUES (?, ?, ?, ?, ?, ?)",
             (seq, kind, ref, created_at, aux, lh),
