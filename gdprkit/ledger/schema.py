@@ -37,7 +37,6 @@ CREATE TABLE log (
     leaf_hash  BLOB NOT NULL
 );
 CREATE INDEX log_kind ON log(kind, seq);
-CREATE INDEX log_ref ON log(ref);
 CREATE TABLE content (
     seq         INTEGER PRIMARY KEY,
     wrapped_key BLOB NOT NULL,
