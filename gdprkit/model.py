@@ -10,6 +10,11 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable
+    from typing import BinaryIO
 
 
 class _Choice(StrEnum):
@@ -136,6 +141,7 @@ class EvidenceInput:
     name: str  # original file name as the user knows it
     path: str | None = None
     data: bytes | None = None
+    opener: Callable[[], BinaryIO] | None = None  # opens a stream of the bytes (give one of the three)
     method: str = "file"  # EvidenceMethod value
     source: str | None = None  # platform, Message-ID, conversation id
     acquired_by: str | None = None  # default: the requester's name, else the OS user

@@ -60,23 +60,48 @@ def test_separator_without_date_is_accepted_when_headers_follow():
     assert [parse_message(m.data, "s").subject for m in iter_mbox(io.BytesIO(data))] == ["one", "two"]
 
 
-def test_huge_message_is_spilled_and_head_classified(tmp_path):
-    big = b"Subject: big\nList-Id: <big.example.org>\nContent-Type: text/plain\n\n" + b"A" * 200_000 + b"\n"
+def test_huge_message_is_spilled_encrypted_and_head_classified(tmp_path):
+    import glob
+    import hashlib
+    import tempfile
+
+    secret = b"CONFIDENTIAL-PLAINTEXT-" * 9000
+    big = b"Subject: big\nList-Id: <big.example.org>\nContent-Type: text/plain\n\n" + secret + b"\n"
     path = tmp_path / "big.mbox"
     path.write_bytes(_mbox([big, b"Subject: small\n\nhi\n"]))
     seen = []
+    spills: list[str] = []
     for pm in iter_mbox_file(path, max_message_bytes=50_000):
-        if pm.raw_path:
-            assert os.path.getsize(pm.raw_path) == len(big)
+        if pm.raw_opener:
             assert pm.raw_size == len(big)
-            import hashlib
-
             assert pm.raw_sha256 == hashlib.sha256(big).hexdigest()
             assert any("first 50000 bytes" in p for p in pm.problems)
-            spill = pm.raw_path
+            with pm.raw_opener() as fh:
+                assert fh.read() == big  # the evidence, byte for byte
+            spills = glob.glob(os.path.join(tempfile.gettempdir(), "gdprkit-mbox-*"))
+            assert spills
+            for name in spills:  # on disk only as ciphertext, private
+                assert os.stat(name).st_mode & 0o077 == 0
+                with open(name, "rb") as fh:
+                    assert b"CONFIDENTIAL" not in fh.read()
         seen.append(pm.subject)
     assert seen == ["big", "small"]
-    assert not os.path.exists(spill)  # cleaned up once consumed
+    assert not any(os.path.exists(s) for s in spills)  # cleaned up once consumed
+
+
+def test_a_spilled_message_is_stored_whole(tmp_path, ledger):
+    from gdprkit.importers import ClassifyOptions, Importer
+
+    big = (b"From: News <news@list.example>\nTo: me@example.org\nSubject: big\n"
+           b"List-Id: <big.example.org>\nList-Unsubscribe: <mailto:u@list.example>\n"
+           b"Message-ID: <big-1@list.example>\n\n" + b"x" * 120_000 + b"\n")
+    path = tmp_path / "big.mbox"
+    path.write_bytes(_mbox([big]))
+    importer = Importer(ledger, options=ClassifyOptions.build(["me@example.org"]))
+    [item] = list(importer.run(iter_mbox_file(path, max_message_bytes=10_000)))
+    assert item.status == "stored"
+    [ev] = ledger.incident(item.incident).evidence
+    assert ledger.evidence_bytes(ev.id) == big
 
 
 def test_progress_callback_counts_all_bytes(tmp_path):

@@ -3,18 +3,19 @@
 ``mailbox.mbox`` indexes the whole file and keeps the index; here the file is
 read line by line and one message at a time is held in memory, so a 2 GB
 mailbox imports in bounded memory.  A message larger than
-``max_message_bytes`` is spilled to a temporary file (its evidence) and only
-its head is kept for classification.
+``max_message_bytes`` is spilled to a temporary file (its evidence), encrypted
+under a key held only in memory (:mod:`gdprkit._spill`), and only its head is
+kept for classification.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
+
+from .._spill import EncryptedSpill
 
 #: Lines longer than this are read in pieces (a base64 blob without newlines).
 _LINE_LIMIT = 1 << 20
@@ -34,13 +35,13 @@ class MboxMessage:
 
     index: int  # 0-based position in the mailbox
     offset: int  # byte offset of its "From " line
-    data: bytes  # the message, unescaped (only the head when ``spill_path`` is set)
+    data: bytes  # the message, unescaped (only the head when ``spill`` is set)
     size: int  # full size in bytes
-    spill_path: str | None = None  # the whole message, when larger than the limit
+    spill: EncryptedSpill | None = None  # the whole message, when larger than the limit
 
     @property
     def truncated(self) -> bool:
-        return self.spill_path is not None
+        return self.spill is not None
 
 
 class _Collector:
@@ -65,26 +66,26 @@ class _Collector:
         self.parts.append(line)
         if self.size > self.limit:
             # Closed in finish(); deleted by iter_mbox once the caller moved on.
-            self.spill = tempfile.NamedTemporaryFile(prefix="gdprkit-mbox-", delete=False)  # noqa: SIM115
+            self.spill = EncryptedSpill(prefix="gdprkit-mbox-")
             head = b"".join(self.parts)
             self.spill.write(head)
             self.parts = [head[: self.limit]]
 
-    def finish(self) -> tuple[bytes, int, str | None]:
+    def finish(self) -> tuple[bytes, int, EncryptedSpill | None]:
         data = b"".join(self.parts)
-        path = None
+        spill = None
         if self.spill is not None:
-            path = self.spill.name
-            self.spill.close()
+            spill = self.spill
+            spill.close()
             data = data[: self.limit]
             self.size -= len(self.held)
         # The blank line before the next separator belongs to the mbox format.
-        if path is None:
+        if spill is None:
             if data.endswith(b"\r\n\r\n"):
                 data = data[:-2]
             elif data.endswith(b"\n\n"):
                 data = data[:-1]
-        return data, self.size, path
+        return data, self.size, spill
 
 
 def iter_mbox(fh: BinaryIO, *, max_message_bytes: int = MAX_MESSAGE_BYTES,
@@ -104,14 +105,14 @@ def iter_mbox(fh: BinaryIO, *, max_message_bytes: int = MAX_MESSAGE_BYTES,
     pending: bytes | None = None  # a "From " line that may or may not be a separator
     pending_offset = 0
     consumed = 0
-    last_spill: str | None = None
+    last_spill: EncryptedSpill | None = None
 
     def emit():
         nonlocal index, last_spill
-        data, size, path = current.finish()
-        item = MboxMessage(index=index, offset=msg_offset, data=data, size=size, spill_path=path)
+        data, size, spill = current.finish()
+        item = MboxMessage(index=index, offset=msg_offset, data=data, size=size, spill=spill)
         index += 1
-        last_spill = path
+        last_spill = spill
         return item
 
     try:
@@ -177,12 +178,9 @@ def _unescape(line: bytes) -> bytes:
     return line
 
 
-def _cleanup(path: str | None) -> None:
-    if path:
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
+def _cleanup(spill: EncryptedSpill | None) -> None:
+    if spill is not None:
+        spill.discard()
 
 
 def mbox_separator(sender: str = "MAILER-DAEMON", when=None) -> bytes:

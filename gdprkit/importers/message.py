@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from ._text import decode_bytes, fix_mojibake, html_links, html_to_text
 
@@ -61,6 +63,7 @@ class ParsedMessage:
     raw_size: int = 0
     raw_sha256: str = ""
     raw_path: str | None = None  # the evidence is this file instead of ``raw``
+    raw_opener: Callable[[], BinaryIO] | None = None  # ... or what this opens (a spill)
     # LinkedIn context (empty for e-mail)
     conversation_id: str | None = None
     folder: str | None = None
@@ -150,14 +153,15 @@ _DECODED = {
 
 
 def parse_message(raw: bytes, source: str, *, raw_size: int | None = None,
-                  raw_path: str | None = None, truncated: bool = False) -> ParsedMessage:
+                  raw_path: str | None = None, raw_opener: Callable[[], BinaryIO] | None = None,
+                  truncated: bool = False) -> ParsedMessage:
     """Parse raw RFC 5322 bytes.  Never raises; problems are listed on the result."""
     from email import message_from_bytes
     from email.policy import compat32
 
     pm = ParsedMessage(source=source, raw=raw, raw_size=raw_size if raw_size is not None
-                       else len(raw), raw_path=raw_path)
-    if raw_path is None:
+                       else len(raw), raw_path=raw_path, raw_opener=raw_opener)
+    if raw_path is None and raw_opener is None:
         pm.raw_sha256 = hashlib.sha256(raw).hexdigest()
     if truncated:
         pm.problems.append(

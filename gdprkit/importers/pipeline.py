@@ -192,7 +192,8 @@ class Importer:
         evidence = EvidenceInput(
             name=_evidence_name(pm),
             path=pm.raw_path,
-            data=None if pm.raw_path else pm.raw,
+            opener=pm.raw_opener,
+            data=None if pm.raw_path or pm.raw_opener else pm.raw,
             method="import",
             source=pm.message_id or pm.source,
             media_type="text/csv" if pm.channel == "linkedin" else "message/rfc822",

@@ -59,11 +59,11 @@ def iter_mbox_file(path: str | os.PathLike, *, progress: Callable[[int], None] |
     with open(path, "rb") as fh:
         for m in iter_mbox(fh, max_message_bytes=max_message_bytes, progress=progress):
             source = f"{label}#{m.index + 1}"
-            if m.spill_path:
-                pm = _safe_parse(m.data, source, raw_size=m.size, raw_path=m.spill_path,
+            if m.spill is not None:
+                pm = _safe_parse(m.data, source, raw_size=m.size, raw_opener=m.spill.open,
                                  truncated=True)
                 pm.raw = b""
-                pm.raw_sha256 = sha256_file(m.spill_path)
+                pm.raw_sha256 = m.spill.sha256
             else:
                 pm = _safe_parse(m.data, source)
             yield pm

@@ -672,9 +672,12 @@ class Ledger:
     def _prepare_evidence(self, ev: EvidenceInput):
         import io
 
-        if (ev.path is None) == (ev.data is None):
-            raise BadInput("an evidence item needs either a path or data")
-        if ev.path is not None:
+        given = sum(x is not None for x in (ev.path, ev.data, ev.opener))
+        if given != 1:
+            raise BadInput("an evidence item needs exactly one of a path, data or an opener")
+        if ev.opener is not None:
+            stream = ev.opener()
+        elif ev.path is not None:
             p = Path(ev.path)
             if not p.is_file():
                 raise BadInput(f"evidence file not found: {ev.path}")
