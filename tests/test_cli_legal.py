@@ -102,7 +102,7 @@ def test_due_extended():
     data = json.loads(result.stdout)
     assert (data["due"], data["extended"], data["months"]) == ("2026-04-30", True, 3)
     text = run("due", "2026-01-31", "--country", "IT", "--extended").stdout
-    assert text.splitlines()[0] == "2026-04-30" and "three months ends 2026-04-30" in text
+    assert text.splitlines()[0] == "2026-04-30" and "the period of three months ends 2026-04-30" in text
 
 
 def test_due_subdivision_option_and_code():

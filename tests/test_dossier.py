@@ -515,6 +515,8 @@ def test_verify_with_ledger_consistency(filled, dossier, run, tmp_path):
     report = json.loads(r.stdout)
     assert report["ledger"]["consistent"] is True
     assert report["ledger"]["tree_size"] > report["checkpoint"]["tree_size"]
+    # every file's SHA-256 was also compared with the ledger's own record
+    assert report["ledger"]["evidence_matched"] == len(report["attachments"]) > 0
 
 
 def test_verify_with_another_ledger_fails(dossier, run, tmp_path):

@@ -43,6 +43,12 @@ def run_guarded(ctx: click.Context, call):
         raise _MappedError(err) from None
     except KeyboardInterrupt:
         raise click.Abort() from None
+    except BrokenPipeError:
+        # the reader went away (`gdprkit ... | head`): not an error of ours.
+        # Point stdout at /dev/null so the final flush does not complain.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(0) from None
     except OSError as err:
         if debug():
             raise

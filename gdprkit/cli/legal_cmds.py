@@ -43,7 +43,7 @@ def due(received, country, subdivision, extended, as_json):
     period = "three months" if extended else "one month"
     click.echo(result.due.isoformat())
     click.echo(
-        f"Received {result.received.isoformat()}; {period} ends "
+        f"Received {result.received.isoformat()}; the period of {period} ends "
         f"{result.nominal_end.isoformat()} (Art. 12(3) GDPR, Regulation 1182/71)."
     )
     if not result.skipped:

@@ -13,6 +13,7 @@ Checks, each reported separately:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -258,7 +259,8 @@ def _check_signature(report: DossierReport, path) -> dict | None:
                 return result
             sig = sigs[-1]
             context = ValidationContext(trust_roots=_system_roots(), allow_fetching=False)
-            status = validate_pdf_signature(sig, context)
+            with _quiet_pyhanko():  # it logs tracebacks for e.g. self-signed certificates
+                status = validate_pdf_signature(sig, context)
             whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
             result.update(
                 intact=bool(status.intact and status.valid and whole),
@@ -277,6 +279,21 @@ def _check_signature(report: DossierReport, path) -> dict | None:
         else:
             report.problems.append("the PDF signature does not match the document")
     return result
+
+
+@contextlib.contextmanager
+def _quiet_pyhanko():
+    import logging
+
+    loggers = [logging.getLogger(n) for n in ("pyhanko", "pyhanko_certvalidator")]
+    saved = [lg.disabled for lg in loggers]
+    for lg in loggers:
+        lg.disabled = True
+    try:
+        yield
+    finally:
+        for lg, was in zip(loggers, saved, strict=True):
+            lg.disabled = was
 
 
 def _system_roots() -> list:
@@ -316,7 +333,8 @@ def _check_ledger(report: DossierReport, manifest: dict, ledger) -> None:
         report.problems.append(f"the dossier's checkpoint (tree size {old_size}) is ahead of "
                                f"the ledger ({cp.tree_size}): the ledger was rolled back")
         return
-    tree = MerkleTree(ledger.leaf_hashes()[: cp.tree_size])
+    leaves = ledger.leaf_hashes()[: cp.tree_size]
+    tree = MerkleTree(leaves)
     try:
         verify_consistency(old_size, cp.tree_size, bytes.fromhex(old_root), cp.root_hash,
                            tree.consistency_proof(old_size))
@@ -324,3 +342,25 @@ def _check_ledger(report: DossierReport, manifest: dict, ledger) -> None:
         report.problems.append(f"the ledger is not consistent with the dossier: {err.message}")
         return
     info["consistent"] = True
+    # each evidence item as the ledger holds it: same entry, same SHA-256
+    matched = 0
+    for item in manifest.get("evidence", []):
+        index, eid = item.get("leaf_index"), item.get("id")
+        if isinstance(index, int) and 0 <= index < len(leaves) and \
+                leaves[index].hex() != item.get("leaf_hash"):
+            report.problems.append(f"{eid}: the ledger's entry differs from the dossier's")
+            continue
+        if item.get("shredded"):
+            continue
+        try:
+            held = ledger.evidence(eid)
+        except GdprkitError:
+            report.problems.append(f"{eid}: not in the ledger")
+            continue
+        if held.shredded:
+            continue  # shredded since the export: nothing left to compare
+        if held.sha256 != item.get("sha256"):
+            report.problems.append(f"{eid}: the SHA-256 in the ledger differs from the dossier's")
+            continue
+        matched += 1
+    info["evidence_matched"] = matched

@@ -569,7 +569,8 @@ def letter_basis(
 
     if not incidents and letter != LK.ACCESS.value:
         raise BadInput(
-            f"a {letter} letter needs at least one incident: the facts it rests on",
+            f"{'an' if letter[0] in 'aeiou' else 'a'} {letter} letter needs at least one "
+            "incident: the facts it rests on",
             hint="log one with 'gdprkit log', or use an access letter, which needs none",
         )
     for inc in incidents:
