@@ -332,7 +332,8 @@ def _calendar(led, result: DemoResult, today: dt.date) -> None:
     from .legal.calendar import write_calendar
 
     path = result.folder / "deadlines.ics"
-    count = write_calendar(path, led.requests(), today, fallback_country=REQUESTER.country)
+    count = write_calendar(path, led.requests(), today, fallback_country=REQUESTER.country,
+                           ledger_id=led.ledger_id)
     os.chmod(path, 0o600)
     result.add(f"calendar of {count} open request deadline(s)", str(path))
 

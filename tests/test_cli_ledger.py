@@ -101,6 +101,9 @@ def test_note_file_from_stdin(run, initialized):
     r = run("log", "forwarded", "--contact", "c1", "--note-file", "-", input="secret note\nline 2")
     assert r.exit_code == 0
     assert json.loads(run("show", "i1", "--json").stdout)["note"] == "secret note\nline 2"
+    # a file's final newline is not part of the note; inner blank lines are
+    r = run("log", "forwarded", "--contact", "c1", "--note-file", "-", input="a\n\nb\n")
+    assert json.loads(run("show", "i2", "--json").stdout)["note"] == "a\n\nb"
 
 
 @pytest.mark.parametrize("args,code,msg", [
@@ -212,3 +215,20 @@ def test_debug_shows_traceback(run, initialized):
 
     with pytest.raises(NotFound):
         run("--debug", "show", "i9")
+
+
+@pytest.mark.parametrize("tz", ["Europe/Rome", "America/New_York", "Asia/Tokyo"])
+def test_a_bare_date_keeps_its_day_in_any_time_zone(run, initialized, monkeypatch, tz):
+    import time
+
+    monkeypatch.setenv("TZ", tz)
+    time.tzset()
+    try:
+        run("contact", "add", "Someone")
+        r = run("log", "other", "--contact", "c1", "--when", "2026-10-05")
+        assert r.exit_code == 0, r.output
+        item = json.loads(run("incidents", "--json").stdout)[0]
+        assert item["when"].startswith("2026-10-05T12:00:00")
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

@@ -258,7 +258,12 @@ def test_calendar_file(run, three, tmp_path):
     assert r.exit_code == 0, r.output
     assert "Wrote 2 open requests" in r.output
     cal = Calendar.from_ical(out.read_bytes())
-    events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
+    # UIDs carry the ledger id: two ledgers' "r1" never collide in one calendar app
+    ledger_id = json.loads(run("export", "json", "-o", "-").stdout)["ledger_id"]
+    uids = [str(e["UID"]) for e in cal.walk("VEVENT")]
+    scope = ledger_id[:16]
+    assert all(u.endswith(f".{scope}@gdprkit") for u in uids)
+    events = {u.replace(f".{scope}", ""): e for u, e in zip(uids, cal.walk("VEVENT"), strict=True)}
     assert set(events) == {
         "r1-due@gdprkit",
         "r1-followup@gdprkit",

@@ -206,3 +206,16 @@ def test_help_texts(run):
                  ["templates", "copy", "--help"]):
         r = run(*args)
         assert r.exit_code == 0 and len(r.stdout) > 100
+
+
+def test_a_follow_up_dated_in_the_future_is_not_recorded_as_an_event(run, world):
+    out = world["dir"] / "o.txt"
+    r = run("letter", "objection", "--incident", world["incidents"][0], "--lang", "en",
+            "--sent", "2026-03-05", "-o", out)
+    first = r.stdout.strip()
+    r = run("letter", "reminder", "--request", first, "--lang", "en", "--sent", "2099-01-10",
+            "-o", world["dir"] / "rem.txt")
+    assert r.exit_code == 0, r.output
+    assert f"{first} not marked reminder-sent" in r.stderr and "future" in r.stderr
+    state = json.loads(run("request", first, "--json").stdout)
+    assert state["events"] == []

@@ -188,13 +188,24 @@ class IsoDate(click.ParamType):
 
 
 class IsoDateTime(click.ParamType):
-    """A date or date-time in ISO 8601; naive times are taken as local time."""
+    """A date or date-time in ISO 8601; naive times are taken as local time.
+
+    A bare date means that day: it is stored as 12:00 UTC, which is the same
+    calendar day in every time zone from UTC-11 to UTC+11 (local midnight
+    would turn into the previous day east of Greenwich).
+    """
 
     name = "ISO"
 
     def convert(self, value, param, ctx):
         if isinstance(value, _dt.datetime):
             return value
+        if isinstance(value, str) and len(value.strip()) == 10:
+            try:
+                day = _dt.date.fromisoformat(value.strip())
+            except ValueError:
+                self.fail(f"{value!r} is not an ISO date or date-time", param, ctx)
+            return _dt.datetime(day.year, day.month, day.day, 12, tzinfo=_dt.UTC)
         try:
             parsed = _dt.datetime.fromisoformat(value)
         except (TypeError, ValueError):

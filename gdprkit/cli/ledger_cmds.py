@@ -101,7 +101,8 @@ def profile_show(app: App, as_json):
         echo_err("No profile yet; set one with 'gdprkit profile set --name ...'.")
     else:
         for key, value in data.items():
-            click.echo(f"{key:8} {value if value is not None else ''}")
+            text = str(value) if value is not None else ""
+            click.echo(f"{key:8} " + text.replace("\n", "\n" + " " * 9))
 
 
 @profile.command("set")
@@ -220,6 +221,8 @@ def log(app: App, kind, contact_id, when, platform, note, note_file, evidence, m
         raise BadInput("give either --note or --note-file, not both")
     if note_file is not None:
         note = note_file.read()
+        if note.endswith("\n"):  # the file's final newline ends the file, not the note
+            note = note[:-2] if note.endswith("\r\n") else note[:-1]
     items = [EvidenceInput(name=_basename(p), path=p, method=method, source=source)
              for p in evidence]
     with app.open_ledger() as led:

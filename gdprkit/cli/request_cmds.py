@@ -202,9 +202,11 @@ def calendar_cmd(app: App, output, today):
     with app.open_ledger() as led:
         fallback = _fallback_country(led)
         reqs = led.requests()
+        ledger_id = led.ledger_id
     if output == "-":
-        data, _count = build_calendar(reqs, today, fallback_country=fallback)
+        data, _count = build_calendar(reqs, today, fallback_country=fallback,
+                                      ledger_id=ledger_id)
         click.echo(data, nl=False)
         return
-    count = write_calendar(output, reqs, today, fallback_country=fallback)
+    count = write_calendar(output, reqs, today, fallback_country=fallback, ledger_id=ledger_id)
     echo_err(f"Wrote {count} open request{'s' if count != 1 else ''} to {output}")

@@ -144,7 +144,9 @@ def verify_ledger(ledger, against: str | None = None) -> VerifyReport:
             where += f" ({first['id']}, {first['kind']})"
         more = len(report.problems) - 1
         tail = f"; {more} more problem{'s' if more != 1 else ''}" if more else ""
-        err = TamperDetected(f"{where}: {first['problem']}{tail}; the ledger was modified")
+        verdict = ("the ledger cannot be shown to match the kept checkpoint"
+                   if first.get("against") else "the ledger was modified")
+        err = TamperDetected(f"{where}: {first['problem']}{tail}; {verdict}")
         err.report = report
         err.problems = report.problems
         raise err
@@ -237,7 +239,9 @@ def _check_against(report, ledger, text: str, leaf_hashes: list[bytes]) -> None:
         body = verify_note(text, ledger.origin, ledger.public_key)
         origin, old_size, old_root, _ext = parse_checkpoint(body)
     except GdprkitError as err:
-        _problem(report, f"the kept checkpoint is not signed by this ledger's key ({err})")
+        _problem(report, f"the kept checkpoint is not signed by this ledger's key ({err}): "
+                 "it belongs to another ledger, or this ledger's signing key was replaced",
+                 against=True)
         return
     except ValueError as err:
         _problem(report, f"the kept checkpoint cannot be read ({err})")

@@ -37,7 +37,7 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _events_for(request: Request, state: RequestState) -> list:
+def _events_for(request: Request, state: RequestState, scope: str = "") -> list:
     from icalendar import Alarm, Event
 
     who = _one_line(request.recipient_name)
@@ -55,7 +55,7 @@ def _events_for(request: Request, state: RequestState) -> list:
     )
 
     due = Event()
-    due.add("uid", f"{request.id}-due@gdprkit")
+    due.add("uid", f"{request.id}-due{scope}@gdprkit")
     due.add("dtstamp", stamp)
     due.add("sequence", sequence)
     due.add("summary", f"GDPR deadline: {what}")
@@ -71,7 +71,7 @@ def _events_for(request: Request, state: RequestState) -> list:
     due.add_component(alarm)
 
     follow = Event()
-    follow.add("uid", f"{request.id}-followup@gdprkit")
+    follow.add("uid", f"{request.id}-followup{scope}@gdprkit")
     follow.add("dtstamp", stamp)
     follow.add("sequence", sequence)
     follow.add("summary", f"Follow up: send reminder / complaint — {what}")
@@ -90,14 +90,18 @@ def _events_for(request: Request, state: RequestState) -> list:
 
 
 def build_calendar(
-    requests: Iterable[Request], today: _dt.date, *, fallback_country: str | None = None
+    requests: Iterable[Request], today: _dt.date, *, fallback_country: str | None = None,
+    ledger_id: str | None = None,
 ) -> tuple[bytes, int]:
     """The iCalendar bytes for the open requests, and how many requests it holds.
 
     ``today`` decides which requests are open and, for paused ones, the
     provisional deadline; ``fallback_country`` is the requester's profile
-    country (see :func:`gdprkit.legal.lifecycle.derive`).
+    country (see :func:`gdprkit.legal.lifecycle.derive`).  ``ledger_id`` goes
+    into the event UIDs, so that calendars of two ledgers (both with an ``r1``)
+    do not overwrite each other's events in a calendar application.
     """
+    scope = f".{ledger_id[:16]}" if ledger_id else ""
     from icalendar import Calendar
 
     cal = Calendar()
@@ -111,7 +115,7 @@ def build_calendar(
         state = derive(request, today, fallback_country=fallback_country)
         if not state.open or state.due is None:
             continue
-        for component in _events_for(request, state):
+        for component in _events_for(request, state, scope):
             cal.add_component(component)
         count += 1
     return cal.to_ical(), count
@@ -123,10 +127,12 @@ def write_calendar(
     today: _dt.date,
     *,
     fallback_country: str | None = None,
+    ledger_id: str | None = None,
 ) -> int:
     """Write the calendar atomically to ``path``; returns the number of requests in it."""
     from .._io import write_atomic
 
-    data, count = build_calendar(requests, today, fallback_country=fallback_country)
+    data, count = build_calendar(requests, today, fallback_country=fallback_country,
+                                 ledger_id=ledger_id)
     write_atomic(path, data)
     return count

@@ -208,13 +208,14 @@ def letter_from_ledger(
                         incidents=tuple(found), contact=person, request=req, left_out=left_out)
 
 
-def record_letter(led, letter: LedgerLetter, *,
-                  warn: Callable[[str], None] | None = None) -> Request:
+def record_letter(led, letter: LedgerLetter, *, warn: Callable[[str], None] | None = None,
+                  today: _dt.date | None = None) -> Request:
     """Record a letter as a request (one transaction); returns the new request.
 
     A reminder or complaint also appends ``reminder-sent`` / ``complaint-filed``
     to the request it follows when its lifecycle allows it (a reminder to a
-    request already closed, say, is recorded alone, and ``warn`` says why).
+    request already closed, or one dated after ``today``, is recorded alone,
+    and ``warn`` says why).
     """
     from ..legal.lifecycle import validate_event
 
@@ -240,7 +241,7 @@ def record_letter(led, letter: LedgerLetter, *,
             original = led.request(letter.request.id)
             profile = led.profile()
             try:
-                validate_event(original, event, letter.sent,
+                validate_event(original, event, letter.sent, today=today or _dt.date.today(),
                                fallback_country=profile.country if profile else None)
             except BadInput as err:
                 if warn:
