@@ -33,6 +33,7 @@ _LAZY: dict[str, str] = {
     "Incident": "gdprkit.model",
     "Evidence": "gdprkit.model",
     "EvidenceInput": "gdprkit.model",
+    "IncidentInput": "gdprkit.model",
     "Request": "gdprkit.model",
     "Checkpoint": "gdprkit.model",
     "IncidentKind": "gdprkit.model",

@@ -150,6 +150,19 @@ class EvidenceInput:
 
 
 @dataclass(frozen=True)
+class IncidentInput:
+    """An incident to record with :meth:`Ledger.log_incidents` (many in one commit)."""
+
+    kind: str  # IncidentKind value
+    contact: str  # contact id
+    when: _dt.datetime | None = None  # default: now
+    platform: str | None = None
+    note: str | None = None
+    action: str = "none"  # Action value
+    evidence: tuple[EvidenceInput, ...] = ()
+
+
+@dataclass(frozen=True)
 class Incident:
     """One misuse of the requester's data by a contact."""
 

@@ -295,3 +295,44 @@ def test_verify_fast_leaf_hash_equals_the_general_one(seq, kind, ref, aux, wrapp
                                          schema.content_hash(wrapped, payload, [])))
     assert schema.entry_leaf_hash(lid, seq, kind, ref, "2026-01-01T00:00:00Z", aux,
                                   wrapped, payload) == general
+
+
+def test_log_incidents_in_one_commit(ledger, tmp_path):
+    from gdprkit.model import EvidenceInput, IncidentInput
+
+    c = ledger.add_contact("Bulk Sender")
+    before = ledger.checkpoint().tree_size
+    f = tmp_path / "shot.png"
+    f.write_bytes(b"\x89PNG" + bytes(range(256)) * 5000)  # spans two chunks
+    items = [IncidentInput("mailing-list", c.id, note=f"issue {n} \u00e8\U0001f600")
+             for n in range(1200)]
+    items.insert(700, IncidentInput("forwarded", c.id,
+                                    evidence=(EvidenceInput(name="shot.png", path=str(f)),)))
+    logged = ledger.log_incidents(items)
+    assert [i.id for i in logged] == [f"i{n}" for n in range(1, 1202)]
+    assert logged[700].kind == "forwarded" and logged[700].evidence[0].name == "shot.png"
+    assert ledger.evidence_bytes(logged[700].evidence[0].id) == f.read_bytes()
+    assert logged[1201 - 1].note == "issue 1199 \u00e8\U0001f600"
+    cp = ledger.checkpoint()
+    assert cp.tree_size == before + 1202  # incidents + one evidence entry
+    rows = ledger._db.execute("SELECT COUNT(*) FROM checkpoints WHERE tree_size > ?",
+                              (before,)).fetchone()[0]
+    assert rows == 1  # one commit, one checkpoint
+    assert ledger.verify().ok
+
+
+def test_log_incidents_is_all_or_nothing(ledger, tmp_path):
+    from gdprkit.errors import BadInput, NotFound
+    from gdprkit.model import EvidenceInput, IncidentInput
+
+    c = ledger.add_contact("Bulk Sender")
+    size = ledger.checkpoint().tree_size
+    good = [IncidentInput("other", c.id, note="fine")] * 600
+    with pytest.raises(NotFound):
+        ledger.log_incidents([*good, IncidentInput("other", "c99")])
+    with pytest.raises(BadInput):
+        ledger.log_incidents([*good, IncidentInput("other", c.id, evidence=(
+            EvidenceInput(name="x", path=str(tmp_path / "missing")),))])
+    assert ledger.checkpoint().tree_size == size and ledger.incidents() == []
+    assert ledger.log_incidents(good[:2])[1].id == "i2"  # ids were not used up
+    assert ledger.verify().ok
