@@ -55,17 +55,17 @@ def verify_ledger(ledger, against: str | None = None) -> VerifyReport:
         "SELECT l.seq, l.kind, l.ref, l.created_at, l.aux, l.leaf_hash, c.wrapped_key, c.payload "
         "FROM log l LEFT JOIN content c ON c.seq = l.seq ORDER BY l.seq"
     )
+    append_leaf, append_tree = leaf_hashes.append, frontier.append
     for seq, kind, ref, created_at, aux, stored_leaf, wrapped, payload in rows:
-        report.entries += 1
         stored_leaf = bytes(stored_leaf)
         if seq != expected_seq:
             _problem(report, f"entries {expected_seq}..{seq - 1} are missing from the log "
                      "(deleted rows)", entry=expected_seq)
             expected_seq = seq
         expected_seq += 1
-        where = {"entry": seq, "ref": ref, "kind": kind}
 
         if kind == "shred":
+            where = {"entry": seq, "ref": ref, "kind": kind}
             try:
                 targets = {int(t) for t in aux.removeprefix("targets=").split(",") if t}
             except ValueError:
@@ -74,6 +74,7 @@ def verify_ledger(ledger, against: str | None = None) -> VerifyReport:
             shred_targets_named[seq] = targets
 
         if wrapped is None:
+            where = {"entry": seq, "ref": ref, "kind": kind}
             if seq not in shreds:
                 _problem(report, "content was deleted without a shred entry naming it", **where)
             else:
@@ -95,16 +96,18 @@ def verify_ledger(ledger, against: str | None = None) -> VerifyReport:
                          entry=seq, ref=ref, kind=kind)
         else:
             leaf = _check_entry(report, ledger, keys, seq, kind, ref, created_at, aux,
-                                stored_leaf, bytes(wrapped), bytes(payload), where,
+                                stored_leaf, bytes(wrapped), bytes(payload),
+                                {"entry": seq, "ref": ref, "kind": kind},
                                 has_chunks=seq in seqs_with_chunks)
-        leaf_hashes.append(stored_leaf)
-        frontier.append(stored_leaf)
+        append_leaf(stored_leaf)
+        append_tree(stored_leaf)
         del leaf
 
-        cp = checkpoints.get(frontier.size)
+        cp = checkpoints.get(len(leaf_hashes))
         if cp is not None:
             _check_checkpoint(report, ledger, frontier.size, frontier.root(), cp,
                               parse_note, parse_checkpoint, verify_note)
+    report.entries = len(leaf_hashes)
 
     size = frontier.size
     report.tree_size = size
