@@ -40,7 +40,8 @@ def test_demo_prints_what_it_made(demo):
                  "mailbox of 4 messages imported: 2 stored, 1 duplicate, 1 unclassified",
                  "evidence dossier", "verified", "verification: OK"):
         assert made in out
-    assert "gdprkit --ledger" in out  # how to explore it
+    assert f"export GDPRKIT_LEDGER={folder / 'ledger.db'}" in out  # how to explore it
+    assert "gdprkit verify-dossier" in out
 
 
 def test_demo_files_are_private_and_ledger_has_no_plaintext(demo):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 import click
 
 from ._common import echo_err
@@ -23,11 +25,28 @@ def demo(folder):
     click.echo(f"Demo built in {result.folder}/\n")
     for what, where in result.made:
         click.echo(f"  {what:<{width}}  {where}")
-    opts = f"--ledger {result.ledger} --passphrase-file {result.passphrase_file}"
-    click.echo("\nExplore it:")
-    click.echo(f"  gdprkit {opts} incidents")
-    click.echo(f"  gdprkit {opts} verify --against {result.folder}/checkpoint.txt")
-    click.echo(f"  gdprkit {opts} show i2")
-    click.echo(f"  gdprkit {opts} requests")
-    click.echo(f"  gdprkit {opts} verify-dossier {result.folder}/dossier.pdf")
-    click.echo(f"  gdprkit {opts} letter access --contact c1 --lang de")
+    prog = _program()
+    click.echo("\nExplore it (the two variables spare you --ledger and --passphrase-file):")
+    click.echo(f"  export GDPRKIT_LEDGER={shlex.quote(str(result.ledger.resolve()))} "
+               f"GDPRKIT_PASSPHRASE_FILE={shlex.quote(str(result.passphrase_file.resolve()))}")
+    folder = shlex.quote(str(result.folder))
+    for args in ("incidents", "requests", "show i2",
+                 f"verify --against {folder}/checkpoint.txt",
+                 f"verify-dossier {folder}/dossier.pdf",
+                 "letter access --contact c1 --lang de"):
+        click.echo(f"  {prog} {args}")
+
+
+def _program() -> str:
+    """How to call gdprkit again: its name when that is on PATH, else the path used."""
+    import os
+    import shutil
+    import sys
+
+    invoked = sys.argv[0] if sys.argv and sys.argv[0] else "gdprkit"
+    found = shutil.which("gdprkit")
+    if found and os.path.exists(invoked) and os.path.samefile(found, invoked):
+        return "gdprkit"
+    if os.path.basename(invoked) == "gdprkit" and os.path.exists(invoked):
+        return shlex.quote(invoked)
+    return "gdprkit"
