@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import textwrap
 
-from ..markup import Document, Run, plain, split_lines
+from ..markup import Document, Run, split_lines
 
 WIDTH = 76
 
 
-def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
-    if not text:
-        return [first.rstrip()]
+def _textwrap(text: str, first: str, rest: str) -> list[str]:
     return textwrap.wrap(
         text,
         width=WIDTH,
@@ -22,10 +20,49 @@ def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
     ) or [first.rstrip()]
 
 
+def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
+    """``text`` wrapped at :data:`WIDTH`, exactly as :func:`_textwrap` wraps it.
+
+    The common case is done here, faster: words separated by single spaces,
+    no white space at the edges and none but the ASCII space inside (so the
+    chunks ``textwrap`` makes are the words and the single spaces between
+    them), both indents as long.  Then ``textwrap`` fills each line greedily
+    with whole words, which is what the ``rfind`` below does; a word longer
+    than a line (``textwrap`` would break it) ends the fast path.  Anything
+    else (tabs, runs of spaces, non-breaking or other Unicode spaces, control
+    or other non-printable characters) goes to ``textwrap`` itself.
+    """
+    if not text:
+        return [first.rstrip()]
+    avail = WIDTH - len(first)
+    if (
+        text.isprintable()  # no white space but " " (every other kind is non-printable)
+        and text[0] != " "
+        and text[-1] != " "
+        and "  " not in text
+        and len(rest) == len(first)
+        and avail > 0
+    ):
+        end = len(text)
+        if end <= avail:
+            return [first + text]
+        lines: list[str] = []
+        prefix, start = first, 0
+        while end - start > avail:
+            cut = text.rfind(" ", start, start + avail + 1)
+            if cut < 0:  # a word longer than the line: textwrap breaks it
+                return _textwrap(text, first, rest)
+            lines.append(prefix + text[start:cut])
+            prefix, start = rest, cut + 1
+        lines.append(prefix + text[start:])
+        return lines
+    return _textwrap(text, first, rest)
+
+
 def _para(runs: list[Run], first: str = "", rest: str = "") -> list[str]:
     out: list[str] = []
     for i, line in enumerate(split_lines(runs)):
-        out += _wrap(plain(line), first if i == 0 else rest, rest)
+        out += _wrap("".join([r.text for r in line]), first if i == 0 else rest, rest)
     return out
 
 
