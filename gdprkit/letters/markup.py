@@ -35,8 +35,10 @@ block.  Each writer then escapes the text for its own format.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from xml.etree import ElementTree as ET
 
 from ..errors import BadInput
@@ -54,15 +56,35 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPACE = re.compile(r"[ \t\r\n]+")
 
 
+def _collapse(text: str) -> str:
+    """``_SPACE.sub(" ", text)``, without a regular expression (several times faster)."""
+    if "\n" in text:
+        text = text.replace("\n", " ")
+    if "\t" in text:
+        text = text.replace("\t", " ")
+    if "\r" in text:
+        text = text.replace("\r", " ")
+    if "  " in text:
+        core = " ".join([word for word in text.split(" ") if word])
+        if not core:
+            return " "
+        return (" " if text[0] == " " else "") + core + (" " if text[-1] == " " else "")
+    return text
+
+
 def xml_safe(text: str) -> str:
     """``text`` with characters XML cannot carry replaced by U+FFFD, CR/LF made LF."""
+    if text.isprintable():  # no control character, surrogate or non-character at all
+        return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _NOT_XML.sub("\ufffd", text)
 
 
-@dataclass(frozen=True)
-class Run:
-    """A piece of text in one style.  ``text`` is ``"\\n"`` alone for a line break."""
+class Run(NamedTuple):
+    """A piece of text in one style.  ``text`` is ``"\\n"`` alone for a line break.
+
+    A named tuple: immutable, and cheap to make (a letter has hundreds).
+    """
 
     text: str
     bold: bool = False
@@ -72,6 +94,11 @@ class Run:
     @property
     def is_break(self) -> bool:
         return self.text == "\n"
+
+
+# ``_run((text, bold, italic, mono))``: a Run without the keyword-handling constructor.
+_run = functools.partial(tuple.__new__, Run)
+_BREAK = Run("\n")
 
 
 @dataclass
@@ -107,66 +134,90 @@ class Document:
     @property
     def subject(self) -> str:
         block = self.first("subject")
-        return _SPACE.sub(" ", block.text).strip(" ") if block else ""
+        return _collapse(block.text).strip(" ") if block else ""
 
 
 def plain(runs: list[Run]) -> str:
-    return "".join(r.text for r in runs)
+    return "".join([r.text for r in runs])
 
 
 def split_lines(runs: list[Run]) -> list[list[Run]]:
     lines: list[list[Run]] = [[]]
+    line = lines[0]
     for run in runs:
-        if run.is_break:
-            lines.append([])
+        if run.text == "\n":
+            line = []
+            lines.append(line)
         else:
-            lines[-1].append(run)
+            line.append(run)
     while len(lines) > 1 and not lines[-1]:
         lines.pop()
     return lines
 
 
-def _runs(elem: ET.Element, where: str, *, bold=False, italic=False, mono=False) -> list[Run]:
-    out: list[Run] = []
-    if elem.text:
-        out.append(Run(elem.text, bold, italic, mono))
+def _runs(elem: ET.Element, source: str, block: str, out: list[Run],
+          bold=False, italic=False, mono=False) -> list[Run]:
+    """Append the runs of ``elem`` (styled ``bold``/``italic``/``mono``) to ``out``."""
+    text = elem.text
+    if text:
+        out.append(_run((text, bold, italic, mono)))
     for child in elem:
-        if child.tag == "br":
+        tag = child.tag
+        if tag == "br":
             if len(child) or (child.text or "").strip():
-                raise BadInput(f"{where}: <br/> must be empty")
-            out.append(Run("\n"))
-        elif child.tag in _INLINE:
-            style = {"bold": bold, "italic": italic, "mono": mono}
-            style[_INLINE[child.tag]] = True
-            out += _runs(child, where, **style)
+                raise BadInput(f"{source}: <{block}>: <br/> must be empty")
+            out.append(_BREAK)
+        elif tag == "b":
+            _runs(child, source, block, out, True, italic, mono)
+        elif tag == "i":
+            _runs(child, source, block, out, bold, True, mono)
+        elif tag == "code":
+            _runs(child, source, block, out, bold, italic, True)
         else:
-            raise BadInput(f"{where}: <{child.tag}> is not allowed inside text")
-        if child.tail:
-            out.append(Run(child.tail, bold, italic, mono))
+            raise BadInput(f"{source}: <{block}>: <{tag}> is not allowed inside text")
+        text = child.tail
+        if text:
+            out.append(_run((text, bold, italic, mono)))
     return out
 
 
 def _normalise(runs: list[Run]) -> list[Run]:
-    """Collapse whitespace across runs; trim at the edges and around line breaks."""
+    """Collapse whitespace across runs; trim at the edges and around line breaks.
+
+    A run whose text is ``"\n"`` alone is a line break, whatever produced it.
+    """
     out: list[Run] = []
+    last = "\n"  # the text of out[-1]; "\n" also when out is empty (a line start)
     for run in runs:
-        if run.is_break:
-            if out and not out[-1].is_break:
-                out[-1] = Run(out[-1].text.rstrip(" "), out[-1].bold, out[-1].italic,
-                              out[-1].mono)
+        text = run.text
+        if text == "\n":
+            if out and last != "\n" and last[-1:] == " ":
+                prev = out[-1]
+                out[-1] = _run((last.rstrip(" "), prev.bold, prev.italic, prev.mono))
             out.append(run)
+            last = text
             continue
-        text = _SPACE.sub(" ", run.text)
-        at_line_start = not out or out[-1].is_break or out[-1].text.endswith(" ")
-        if at_line_start:
-            text = text.lstrip(" ")
-        if text:
-            out.append(Run(text, run.bold, run.italic, run.mono))
-    if out and not out[-1].is_break:
-        out[-1] = Run(out[-1].text.rstrip(" "), out[-1].bold, out[-1].italic, out[-1].mono)
-    while out and out[-1].is_break:
+        new = _collapse(text)
+        if last == "\n" or last[-1:] == " ":  # at a line start, or after a space
+            new = new.lstrip(" ")
+        if new:
+            out.append(run if new == text else _run((new, run.bold, run.italic, run.mono)))
+            last = new
+    if out and last != "\n" and last[-1:] == " ":
+        prev = out[-1]
+        out[-1] = _run((last.rstrip(" "), prev.bold, prev.italic, prev.mono))
+    while out and out[-1].text == "\n":
         out.pop()
     return [r for r in out if r.text]
+
+
+def _simple(text: str | None) -> tuple[str, list[Run]]:
+    """(raw, runs) of a block that is text alone, no inline element: what
+    :func:`_normalise` makes of its one run."""
+    if not text:
+        return "", []
+    new = _collapse(text).strip(" ")
+    return text, ([_run((new, False, False, False))] if new else [])
 
 
 def parse_markup(text: str, *, source: str = "template") -> Document:
@@ -187,39 +238,46 @@ def parse_markup(text: str, *, source: str = "template") -> Document:
     blocks: list[Block] = []
     meta: dict[str, str] = {}
     for elem in root:
-        where = f"{source}: <{elem.tag}>"
-        if (elem.tail or "").strip():
-            raise BadInput(f"{source}: text outside a block after <{elem.tag}>: "
-                           f"{elem.tail.strip()[:40]!r}")
-        if elem.tag == "meta":
+        tag = elem.tag
+        tail = elem.tail
+        if tail and tail.strip():
+            raise BadInput(f"{source}: text outside a block after <{tag}>: "
+                           f"{tail.strip()[:40]!r}")
+        if tag == "meta":
             name = elem.get("name")
             if not name:
-                raise BadInput(f"{where} needs a name")
+                raise BadInput(f"{source}: <{tag}> needs a name")
             meta[name] = elem.get("value", elem.text or "")
             continue
-        if elem.tag not in BLOCKS:
+        if tag not in BLOCKS:
             raise BadInput(
-                f"{source}: unknown block <{elem.tag}>",
+                f"{source}: unknown block <{tag}>",
                 hint="blocks: " + ", ".join(sorted(BLOCKS | {"meta"})),
             )
-        block = Block(elem.tag, label=_SPACE.sub(" ", elem.get("label") or "").strip(" "))
-        if elem.tag in ("ol", "ul"):
+        label = elem.get("label")
+        label = _collapse(label).strip(" ") if label else ""
+        if tag in ("ol", "ul"):
             if (elem.text or "").strip():
-                raise BadInput(f"{where}: text outside <li>")
+                raise BadInput(f"{source}: <{tag}>: text outside <li>")
+            items: list[list[Run]] = []
             for li in elem:
                 if li.tag != "li":
-                    raise BadInput(f"{where}: only <li> items are allowed, not <{li.tag}>")
+                    raise BadInput(f"{source}: <{tag}>: only <li> items are allowed, "
+                                   f"not <{li.tag}>")
                 if (li.tail or "").strip():
-                    raise BadInput(f"{where}: text outside <li>")
-                runs = _normalise(_runs(li, where))
+                    raise BadInput(f"{source}: <{tag}>: text outside <li>")
+                runs = _normalise(_runs(li, source, tag, [])) if len(li) else _simple(li.text)[1]
                 if runs:
-                    block.items.append(runs)
-            if block.items:
-                blocks.append(block)
+                    items.append(runs)
+            if items:
+                blocks.append(Block(tag, [], items, label, ""))
             continue
-        runs = _runs(elem, where)
-        block.raw = plain(runs)
-        block.runs = _normalise(runs)
-        if block.runs:
-            blocks.append(block)
+        if len(elem):
+            runs = _runs(elem, source, tag, [])
+            raw = "".join([r.text for r in runs])
+            runs = _normalise(runs)
+        else:
+            raw, runs = _simple(elem.text)
+        if runs:
+            blocks.append(Block(tag, runs, [], label, raw))
     return Document(blocks, meta)
