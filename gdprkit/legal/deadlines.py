@@ -22,7 +22,9 @@ import calendar
 import datetime as _dt
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from ..errors import BadInput
 
@@ -110,12 +112,32 @@ def split_country_code(code: str) -> tuple[str, str | None]:
     return country, sub
 
 
-def _supported_countries() -> dict[str, list[str]]:
+@functools.lru_cache(maxsize=1)
+def _supported_countries() -> Mapping[str, tuple[str, ...]]:
+    """Countries (two-letter codes) the ``holidays`` package knows, with their
+    subdivisions; built once (it is asked for every deadline), read-only."""
     import holidays
 
-    return {
-        cc: list(subs) for cc, subs in holidays.list_supported_countries().items() if len(cc) == 2
-    }
+    return MappingProxyType(
+        {
+            cc: tuple(subs)
+            for cc, subs in holidays.list_supported_countries().items()
+            if len(cc) == 2
+        }
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _subdivision_spellings(cc: str) -> tuple[tuple[str, ...], Mapping[str, str]]:
+    """(subdivision codes, case-folded spelling -> spelling the package expects) of ``cc``."""
+    import holidays
+
+    cls = holidays.country_holidays(cc).__class__
+    names = tuple(getattr(cls, "subdivisions", ()) or ())
+    aliases = dict(getattr(cls, "subdivisions_aliases", {}) or {})
+    by_fold = {n.casefold(): n for n in names}
+    by_fold.update({a.casefold(): a for a in aliases})
+    return names, MappingProxyType(by_fold)
 
 
 def normalize_country(country: str, subdivision: str | None = None) -> tuple[str, str | None]:
@@ -146,13 +168,7 @@ def normalize_country(country: str, subdivision: str | None = None) -> tuple[str
         )
     if wanted is None:
         return cc, None
-    import holidays
-
-    cls = holidays.country_holidays(cc).__class__
-    names = list(getattr(cls, "subdivisions", ()) or ())
-    aliases = dict(getattr(cls, "subdivisions_aliases", {}) or {})
-    by_fold = {n.casefold(): n for n in names}
-    by_fold.update({a.casefold(): a for a in aliases})
+    names, by_fold = _subdivision_spellings(cc)
     found = by_fold.get(wanted.casefold())
     if found is None:
         raise BadInput(
