@@ -101,7 +101,7 @@ _run = functools.partial(tuple.__new__, Run)
 _BREAK = Run("\n")
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """One block: its kind, its inline runs, and (lists) its items as run lists."""
 
@@ -121,7 +121,7 @@ class Block:
         return plain(self.runs)
 
 
-@dataclass
+@dataclass(slots=True)
 class Document:
     """A parsed letter: blocks in order and the per-language strings."""
 
@@ -240,7 +240,7 @@ def parse_markup(text: str, *, source: str = "template") -> Document:
     for elem in root:
         tag = elem.tag
         tail = elem.tail
-        if tail and tail.strip():
+        if tail and not tail.isspace():
             raise BadInput(f"{source}: text outside a block after <{tag}>: "
                            f"{tail.strip()[:40]!r}")
         if tag == "meta":
@@ -276,8 +276,12 @@ def parse_markup(text: str, *, source: str = "template") -> Document:
             runs = _runs(elem, source, tag, [])
             raw = "".join([r.text for r in runs])
             runs = _normalise(runs)
-        else:
-            raw, runs = _simple(elem.text)
-        if runs:
-            blocks.append(Block(tag, runs, [], label, raw))
+            if runs:
+                blocks.append(Block(tag, runs, [], label, raw))
+        else:  # text alone (most blocks): what _normalise makes of its one run
+            raw = elem.text
+            if raw:
+                new = _collapse(raw).strip(" ")
+                if new:
+                    blocks.append(Block(tag, [_run((new, False, False, False))], [], label, raw))
     return Document(blocks, meta)
