@@ -60,6 +60,8 @@ def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
 
 
 def _para(runs: list[Run], first: str = "", rest: str = "") -> list[str]:
+    if len(runs) == 1 and runs[0].text != "\n":  # one line in one style (most paragraphs)
+        return _wrap(runs[0].text, first, rest)
     out: list[str] = []
     for i, line in enumerate(split_lines(runs)):
         out += _wrap("".join([r.text for r in line]), first if i == 0 else rest, rest)
