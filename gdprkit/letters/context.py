@@ -49,9 +49,11 @@ Views are documented on their classes below.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from types import MappingProxyType
 
 from ..legal.bases import EMAIL_CHANNELS, LetterBasis, Reason
 
@@ -274,9 +276,24 @@ class LegalView:
         return code in self.grounds or code in self.demands
 
 
+# The views, and the names of their fields: templates read these as plain data
+# (see templating._sandbox_class).  Reason (legal.household) is one too.
+VIEW_FIELDS: Mapping[type, frozenset[str]] = MappingProxyType({
+    cls: frozenset(f.name for f in fields(cls) if not f.name.startswith("_"))
+    for cls in (PartyView, ContactView, EvidenceView, IncidentView, CheckpointView,
+                AuthorityView, EventView, RequestView, LegalView, Reason)
+})
+
+
 def _country_name(code: str | None, lang: str) -> str | None:
     if not code:
         return None
+    return _territory_name(code, lang)
+
+
+@functools.lru_cache(maxsize=256)
+def _territory_name(code: str, lang: str) -> str | None:
+    """The country's name in ``lang`` (Babel's data, fixed: asked once per pair)."""
     from babel import Locale
 
     cc = code.strip().upper()[:2]
