@@ -110,6 +110,8 @@ class _Fail(Exception):
 
 def _finalize(value):
     """Applied to every ``{{ value }}`` before escaping: no None, no XML-illegal characters."""
+    if type(value) is str:  # the common case first
+        return xml_safe(value)
     if value is None:
         raise _Fail("a value printed by the template is None (missing); guard it with {% if %}")
     if isinstance(value, str) and not hasattr(value, "__html__"):
@@ -121,13 +123,43 @@ def _fail(message: str):
     raise _Fail(str(message))
 
 
+@functools.lru_cache(maxsize=1)
+def _sandbox_class():
+    """:class:`~jinja2.sandbox.SandboxedEnvironment`, with a shortcut for the fields
+    of the context's views.
+
+    Reading a field of a view (a frozen dataclass of :mod:`.context`, see
+    ``VIEW_FIELDS``) returns the value straight away when it is data, not a
+    callable: exactly what the sandbox's own ``getattr`` returns for it
+    (the name is a declared field without underscore, the object no function,
+    method, type, code, frame or generator, the value no ``str.format``),
+    only without asking each time.  Anything else (other objects, other
+    names, callables) goes through the sandbox unchanged.
+    """
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from .context import VIEW_FIELDS
+
+    sandbox_getattr = SandboxedEnvironment.getattr
+
+    class LetterSandbox(SandboxedEnvironment):
+        def getattr(self, obj, attribute):
+            fields = VIEW_FIELDS.get(type(obj))
+            if fields is not None and attribute in fields:
+                value = getattr(obj, attribute)
+                if not callable(value):
+                    return value
+            return sandbox_getattr(self, obj, attribute)
+
+    return LetterSandbox
+
+
 @functools.lru_cache(maxsize=8)
 def _environment(user_dir: str | None):
     from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
     paths = ([user_dir] if user_dir else []) + [str(builtin_template_dir())]
-    env = SandboxedEnvironment(
+    env = _sandbox_class()(
         loader=FileSystemLoader(paths),
         undefined=StrictUndefined,
         autoescape=True,
@@ -135,7 +167,9 @@ def _environment(user_dir: str | None):
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
-        auto_reload=True,
+        # a user's folder may be edited while gdprkit runs; the built-in
+        # templates are not: compiled once, never checked again
+        auto_reload=user_dir is not None,
     )
     env.globals["fail"] = _fail
     env.filters.update(_filters())
