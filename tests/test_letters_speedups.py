@@ -12,8 +12,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import re
 import textwrap
+import time
 from dataclasses import FrozenInstanceError, dataclass, field
 from xml.etree import ElementTree as ET
 
@@ -25,6 +28,8 @@ from gdprkit.errors import BadInput
 from gdprkit.legal import deadlines
 from gdprkit.letters.markup import Run, parse_markup, split_lines, xml_safe
 from gdprkit.letters.writers import txt
+
+from .letters_scenario import golden_cases
 
 SETTINGS = settings(max_examples=400, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -368,3 +373,82 @@ def test_deadline_caches_are_read_only():
     assert deadlines.normalize_country("DE", "by") == ("DE", "BY")
     with pytest.raises(BadInput, match="unknown subdivision"):
         deadlines.normalize_country("DE", "XX")
+
+
+# -- the template environment -------------------------------------------------------
+def _context(kind: str = "objection") -> dict:
+    from gdprkit.letters import render_letter, templating
+
+    seen: dict = {}
+    original = templating.render_markup
+
+    def spy(kind_, lang, context, *, template_dir=None):
+        seen["context"] = context
+        return original(kind_, lang, context, template_dir=template_dir)
+
+    templating.render_markup = spy
+    try:
+        render_letter(kind, **golden_cases()[kind])
+    finally:
+        templating.render_markup = original
+    return seen["context"]
+
+
+def _objects(value, depth=0):
+    """Every object reachable from a context value through views, lists and tuples."""
+    yield value
+    if depth > 4:
+        return
+    if isinstance(value, list | tuple):
+        for item in value:
+            yield from _objects(item, depth + 1)
+    elif dataclasses.is_dataclass(value):
+        for f in dataclasses.fields(value):
+            yield from _objects(getattr(value, f.name), depth + 1)
+
+
+def _same(a, b) -> bool:
+    from jinja2 import Undefined
+
+    if isinstance(a, Undefined) or isinstance(b, Undefined):
+        return type(a) is type(b) and a._undefined_message == b._undefined_message
+    if type(a) is type(b) and hasattr(a, "__wrapped__"):  # the sandbox's str.format wrapper
+        return a.__wrapped__ == b.__wrapped__
+    return a == b
+
+
+@pytest.mark.parametrize("kind", ["objection", "complaint", "reminder", "platform-report"])
+def test_sandbox_shortcut_gives_what_the_sandbox_gives(kind):
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from gdprkit.letters import templating
+    from gdprkit.letters.context import VIEW_FIELDS
+
+    ours = templating._environment(None)
+    plain_sandbox = SandboxedEnvironment(undefined=StrictUndefined)
+    assert isinstance(ours, SandboxedEnvironment)
+    seen_views = set()
+    for value in _context(kind).values():
+        for obj in _objects(value):
+            if type(obj) in VIEW_FIELDS:
+                seen_views.add(type(obj))
+            for name in {*dir(obj), "__class__", "__init__", "__globals__", "nope", "mro"}:
+                assert _same(ours.getattr(obj, name), plain_sandbox.getattr(obj, name)), name
+    assert len(seen_views) >= 4
+
+
+def test_builtin_templates_compiled_once_user_templates_reloaded(tmp_path):
+    from gdprkit.letters import render_letter, templating
+
+    assert templating._environment(None).auto_reload is False
+    user = tmp_path / "tpl" / "en"
+    user.mkdir(parents=True)
+    case = golden_cases()["access"]
+    (user / "access.j2").write_text("<subject>First</subject>", encoding="utf-8")
+    assert render_letter("access", template_dir=user.parent, **case).subject == "First"
+    assert templating._environment(str(user.parent.resolve())).auto_reload is True
+    (user / "access.j2").write_text("<subject>Second version</subject>", encoding="utf-8")
+    later = time.time() + 5
+    os.utime(user / "access.j2", (later, later))
+    assert render_letter("access", template_dir=user.parent, **case).subject == "Second version"
