@@ -51,9 +51,8 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
-from types import MappingProxyType
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ..legal.bases import EMAIL_CHANNELS, LetterBasis, Reason
 
@@ -276,13 +275,12 @@ class LegalView:
         return code in self.grounds or code in self.demands
 
 
-# The views, and the names of their fields: templates read these as plain data
-# (see templating._sandbox_class).  Reason (legal.household) is one too.
-VIEW_FIELDS: Mapping[type, frozenset[str]] = MappingProxyType({
-    cls: frozenset(f.name for f in fields(cls) if not f.name.startswith("_"))
-    for cls in (PartyView, ContactView, EvidenceView, IncidentView, CheckpointView,
-                AuthorityView, EventView, RequestView, LegalView, Reason)
-})
+# The views: frozen dataclasses of data, read by templates (templating._sandbox_class).
+# Reason (legal.household) is one too.
+VIEW_TYPES: frozenset[type] = frozenset(
+    {PartyView, ContactView, EvidenceView, IncidentView, CheckpointView, AuthorityView,
+     EventView, RequestView, LegalView, Reason}
+)
 
 
 def _country_name(code: str | None, lang: str) -> str | None:

@@ -111,7 +111,7 @@ class _Fail(Exception):
 def _finalize(value):
     """Applied to every ``{{ value }}`` before escaping: no None, no XML-illegal characters."""
     if type(value) is str:  # the common case first
-        return xml_safe(value)
+        return value if value.isprintable() else xml_safe(value)
     if value is None:
         raise _Fail("a value printed by the template is None (missing); guard it with {% if %}")
     if isinstance(value, str) and not hasattr(value, "__html__"):
@@ -125,30 +125,41 @@ def _fail(message: str):
 
 @functools.lru_cache(maxsize=1)
 def _sandbox_class():
-    """:class:`~jinja2.sandbox.SandboxedEnvironment`, with a shortcut for the fields
-    of the context's views.
+    """:class:`~jinja2.sandbox.SandboxedEnvironment`, with a shortcut for the
+    objects templates read most: the context's views (``VIEW_TYPES``), loop
+    variables and imported template modules.
 
-    Reading a field of a view (a frozen dataclass of :mod:`.context`, see
-    ``VIEW_FIELDS``) returns the value straight away when it is data, not a
-    callable: exactly what the sandbox's own ``getattr`` returns for it
-    (the name is a declared field without underscore, the object no function,
-    method, type, code, frame or generator, the value no ``str.format``),
-    only without asking each time.  Anything else (other objects, other
-    names, callables) goes through the sandbox unchanged.
+    For those objects, the sandbox's own ``getattr`` returns the attribute
+    unchanged whenever its name does not start with ``_`` (none of them is a
+    function, method, type, code object, frame or generator, the only kinds
+    with internal attributes without underscore) and it is not a method
+    (which could be a ``str.format`` to wrap).  The shortcut returns exactly
+    those values, only without asking each time; anything else (other
+    objects, names with ``_``, methods, missing attributes) goes through the
+    sandbox unchanged.
     """
+    import types
+
+    from jinja2.environment import TemplateModule
+    from jinja2.runtime import LoopContext
     from jinja2.sandbox import SandboxedEnvironment
 
-    from .context import VIEW_FIELDS
+    from .context import VIEW_TYPES
 
+    plain = VIEW_TYPES | {LoopContext, TemplateModule}
+    methods = (types.MethodType, types.BuiltinMethodType)
     sandbox_getattr = SandboxedEnvironment.getattr
 
     class LetterSandbox(SandboxedEnvironment):
         def getattr(self, obj, attribute):
-            fields = VIEW_FIELDS.get(type(obj))
-            if fields is not None and attribute in fields:
-                value = getattr(obj, attribute)
-                if not callable(value):
-                    return value
+            if type(obj) in plain and attribute[:1] != "_":
+                try:
+                    value = getattr(obj, attribute)
+                except AttributeError:
+                    pass
+                else:
+                    if not isinstance(value, methods):
+                        return value
             return sandbox_getattr(self, obj, attribute)
 
     return LetterSandbox
