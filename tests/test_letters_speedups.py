@@ -423,7 +423,7 @@ def test_sandbox_shortcut_gives_what_the_sandbox_gives(kind):
     from jinja2.sandbox import SandboxedEnvironment
 
     from gdprkit.letters import templating
-    from gdprkit.letters.context import VIEW_FIELDS
+    from gdprkit.letters.context import VIEW_TYPES
 
     ours = templating._environment(None)
     plain_sandbox = SandboxedEnvironment(undefined=StrictUndefined)
@@ -431,7 +431,7 @@ def test_sandbox_shortcut_gives_what_the_sandbox_gives(kind):
     seen_views = set()
     for value in _context(kind).values():
         for obj in _objects(value):
-            if type(obj) in VIEW_FIELDS:
+            if type(obj) in VIEW_TYPES:
                 seen_views.add(type(obj))
             for name in {*dir(obj), "__class__", "__init__", "__globals__", "nope", "mro"}:
                 assert _same(ours.getattr(obj, name), plain_sandbox.getattr(obj, name)), name
@@ -452,3 +452,41 @@ def test_builtin_templates_compiled_once_user_templates_reloaded(tmp_path):
     later = time.time() + 5
     os.utime(user / "access.j2", (later, later))
     assert render_letter("access", template_dir=user.parent, **case).subject == "Second version"
+
+
+def test_sandbox_shortcut_on_loops_and_template_modules():
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from gdprkit.letters import templating
+
+    ours = templating._environment(None)
+    plain_sandbox = SandboxedEnvironment(undefined=StrictUndefined)
+    grabbed = []
+    source = ('{% import "en/_wording.j2" as w %}{{ grab(w) }}'
+              '{% for x in ["a", "b", "c"] %}{{ grab(loop) }}{% endfor %}')
+    ours.from_string(source, globals={"grab": lambda o: grabbed.append(o) or ""}).render(
+        lang="en")
+    assert {type(o).__name__ for o in grabbed} == {"TemplateModule", "LoopContext"}
+    for obj in grabbed:
+        for name in {*dir(obj), "__class__", "_after", "nope", "mro", "format"}:
+            assert _same(ours.getattr(obj, name), plain_sandbox.getattr(obj, name)), name
+
+
+def test_sandbox_shortcut_still_wraps_str_format():
+    """A view holding a ``str.format`` (no view does) still gets the sandbox's wrapper."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from gdprkit.letters import templating
+    from gdprkit.letters.context import CheckpointView
+
+    ours = templating._environment(None)
+    plain_sandbox = SandboxedEnvironment(undefined=StrictUndefined)
+    view = CheckpointView(origin="{0.__class__}".format, tree_size=1, root_hash="ab",
+                          root_prefix="ab".format_map)
+    for name in ("origin", "root_prefix", "tree_size"):
+        assert _same(ours.getattr(view, name), plain_sandbox.getattr(view, name)), name
+    assert ours.getattr(view, "origin") is not view.origin
+    with pytest.raises(Exception, match="unsafe|__class__"):
+        ours.getattr(view, "origin")(1)
