@@ -35,7 +35,6 @@ block.  Each writer then escapes the text for its own format.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -96,8 +95,8 @@ class Run(NamedTuple):
         return self.text == "\n"
 
 
-# ``_run((text, bold, italic, mono))``: a Run without the keyword-handling constructor.
-_run = functools.partial(tuple.__new__, Run)
+# ``_new(Run, (text, bold, italic, mono))``: a Run without the keyword-handling constructor.
+_new = tuple.__new__
 _BREAK = Run("\n")
 
 
@@ -160,7 +159,7 @@ def _runs(elem: ET.Element, source: str, block: str, out: list[Run],
     """Append the runs of ``elem`` (styled ``bold``/``italic``/``mono``) to ``out``."""
     text = elem.text
     if text:
-        out.append(_run((text, bold, italic, mono)))
+        out.append(_new(Run, (text, bold, italic, mono)))
     for child in elem:
         tag = child.tag
         if tag == "br":
@@ -177,7 +176,7 @@ def _runs(elem: ET.Element, source: str, block: str, out: list[Run],
             raise BadInput(f"{source}: <{block}>: <{tag}> is not allowed inside text")
         text = child.tail
         if text:
-            out.append(_run((text, bold, italic, mono)))
+            out.append(_new(Run, (text, bold, italic, mono)))
     return out
 
 
@@ -193,7 +192,7 @@ def _normalise(runs: list[Run]) -> list[Run]:
         if text == "\n":
             if out and last != "\n" and last[-1:] == " ":
                 prev = out[-1]
-                out[-1] = _run((last.rstrip(" "), prev.bold, prev.italic, prev.mono))
+                out[-1] = _new(Run, (last.rstrip(" "), prev.bold, prev.italic, prev.mono))
             out.append(run)
             last = text
             continue
@@ -201,11 +200,11 @@ def _normalise(runs: list[Run]) -> list[Run]:
         if last == "\n" or last[-1:] == " ":  # at a line start, or after a space
             new = new.lstrip(" ")
         if new:
-            out.append(run if new == text else _run((new, run.bold, run.italic, run.mono)))
+            out.append(run if new == text else _new(Run, (new, run.bold, run.italic, run.mono)))
             last = new
     if out and last != "\n" and last[-1:] == " ":
         prev = out[-1]
-        out[-1] = _run((last.rstrip(" "), prev.bold, prev.italic, prev.mono))
+        out[-1] = _new(Run, (last.rstrip(" "), prev.bold, prev.italic, prev.mono))
     while out and out[-1].text == "\n":
         out.pop()
     return [r for r in out if r.text]
@@ -217,7 +216,7 @@ def _simple(text: str | None) -> tuple[str, list[Run]]:
     if not text:
         return "", []
     new = _collapse(text).strip(" ")
-    return text, ([_run((new, False, False, False))] if new else [])
+    return text, ([_new(Run, (new, False, False, False))] if new else [])
 
 
 def parse_markup(text: str, *, source: str = "template") -> Document:
@@ -283,5 +282,5 @@ def parse_markup(text: str, *, source: str = "template") -> Document:
             if raw:
                 new = _collapse(raw).strip(" ")
                 if new:
-                    blocks.append(Block(tag, [_run((new, False, False, False))], [], label, raw))
+                    blocks.append(Block(tag, [_new(Run, (new, False, False, False))], [], label, raw))
     return Document(blocks, meta)

@@ -68,24 +68,29 @@ def _para(runs: list[Run], first: str = "", rest: str = "") -> list[str]:
     return out
 
 
+_OTHER_KINDS = frozenset({"ol", "ul", "subject", "h", "quote"})  # all but plain paragraphs
+
+
 def write_txt(doc: Document) -> str:
     """The letter as plain text, paragraphs separated by blank lines."""
-    chunks: list[list[str]] = []
+    chunks: list[str] = []
+    add = chunks.append
     for block in doc.blocks:
-        if block.kind in ("ol", "ul"):
+        kind = block.kind
+        if kind not in _OTHER_KINDS:
+            add("\n".join(_para(block.runs)))
+        elif kind in ("ol", "ul"):
             lines: list[str] = []
             for n, item in enumerate(block.items, start=1):
-                mark = f"{n}. " if block.kind == "ol" else "- "
+                mark = f"{n}. " if kind == "ol" else "- "
                 lines += _para(item, mark, " " * len(mark))
-            chunks.append(lines)
-        elif block.kind == "subject":
+            add("\n".join(lines))
+        elif kind == "subject":
             label = f"{block.label} " if block.label else ""
-            chunks.append(_para([Run(label), *block.runs]))
-        elif block.kind == "h":
+            add("\n".join(_para([Run(label), *block.runs])))
+        elif kind == "h":
             lines = _para(block.runs)
-            chunks.append([*lines, "-" * min(WIDTH, max(len(x) for x in lines))])
-        elif block.kind == "quote":
-            chunks.append(_para(block.runs, "    ", "    "))
-        else:
-            chunks.append(_para(block.runs))
-    return "\n\n".join("\n".join(c) for c in chunks) + "\n"
+            add("\n".join([*lines, "-" * min(WIDTH, max(len(x) for x in lines))]))
+        else:  # quote
+            add("\n".join(_para(block.runs, "    ", "    ")))
+    return "\n\n".join(chunks) + "\n"
