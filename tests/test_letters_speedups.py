@@ -490,3 +490,25 @@ def test_sandbox_shortcut_still_wraps_str_format():
     assert ours.getattr(view, "origin") is not view.origin
     with pytest.raises(Exception, match="unsafe|__class__"):
         ours.getattr(view, "origin")(1)
+
+
+def test_due_date_cache_answers_as_explain_due():
+    import datetime as dt
+
+    day = dt.date(2026, 1, 1)
+    for n in range(0, 400, 7):
+        received = day + dt.timedelta(days=n)
+        for country, sub in (("IT", None), ("de-by", None), ("DE", "BY"), ("uk", None)):
+            for extended in (False, True):
+                want = deadlines.explain_due(received, country, subdivision=sub,
+                                             extended=extended).due
+                for _ in range(2):  # computed, then cached
+                    assert deadlines.due_date(received, country, subdivision=sub,
+                                              extended=extended) == want
+    moment = dt.datetime(2026, 3, 5, 23, 30)
+    assert deadlines.due_date(moment, "IT") == deadlines.due_date(moment.date(), "IT")
+    for _ in range(2):  # errors are never cached
+        with pytest.raises(BadInput, match="unknown country"):
+            deadlines.due_date(day, "XX")
+        with pytest.raises(BadInput):
+            deadlines.due_date("2026-01-01", "IT")

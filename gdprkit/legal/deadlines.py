@@ -300,6 +300,19 @@ def due_date(
     extended: bool = False,
 ) -> _dt.date:
     """The last day the controller has to answer (Art. 12(3) GDPR)."""
+    if (
+        type(received) is _dt.date
+        and type(country) is str
+        and (subdivision is None or type(subdivision) is str)
+    ):  # the usual call: answered from a cache (a batch sends many letters on one day)
+        return _due_date(received, country, subdivision, bool(extended))
+    return explain_due(received, country, subdivision=subdivision, extended=extended).due
+
+
+@functools.lru_cache(maxsize=1024)
+def _due_date(
+    received: _dt.date, country: str, subdivision: str | None, extended: bool
+) -> _dt.date:
     return explain_due(received, country, subdivision=subdivision, extended=extended).due
 
 
