@@ -65,7 +65,7 @@ def test_due_worked_example():
     lines = result.stdout.splitlines()
     assert lines[0] == "2026-04-07"
     assert lines[1] == (
-        "Received 2026-03-05; one month ends 2026-04-05 (Art. 12(3) GDPR, Regulation 1182/71)."
+        "Received 2026-03-05; the period of one month ends 2026-04-05 (Art. 12(3) GDPR, Regulation 1182/71)."
     )
     assert lines[2:] == [
         "Skipped 2026-04-05: Sunday, Easter Sunday (IT).",
