@@ -67,6 +67,12 @@ _INSERT_CONTENT = "INSERT INTO content(seq, wrapped_key, payload) VALUES (?, ?, 
 BUSY_TIMEOUT_MS = int(os.environ.get("GDPRKIT_BUSY_TIMEOUT_MS", "15000"))
 
 
+def _id_number(ref: str) -> int:
+    """3 for "c3"; 0 for a malformed id (verify reports tampering, not this)."""
+    tail = ref[1:]
+    return int(tail) if tail.isdigit() else 0
+
+
 def _utcnow() -> _dt.datetime:
     return _dt.datetime.now(_dt.UTC)
 
@@ -135,6 +141,7 @@ class _View:
         self.shred_reason: dict[int, str] = {}
         self.wanted_evidence: dict[str, list[str]] = {}  # incident -> its evidence ids
         self.evidence_owner: dict[str, str] = {}  # evidence -> its incident
+        self.last_id: dict[str, int] = {}  # kind -> number of its newest id (c3 -> 3)
         self.size = 0  # entries applied
 
 
@@ -381,10 +388,7 @@ class Ledger:
         prefix = _PREFIX[kind]
         if kind not in self._counters:
             self._flush()
-            row = self._db.execute(
-                "SELECT ref FROM log WHERE kind = ? ORDER BY seq DESC LIMIT 1", (kind,)
-            ).fetchone()
-            self._counters[kind] = int(row[0][1:]) if row else 0
+            self._counters[kind] = self._view().last_id.get(kind, 0)
         self._counters[kind] += 1
         return f"{prefix}{self._counters[kind]}"
 
@@ -429,6 +433,8 @@ class Ledger:
         if view is not None and view.size == seq - 1 and kind != "shred":
             # keep the decrypted view current from the plaintext we hold
             view.seqs.setdefault(ref, []).append(seq)
+            if kind in _PREFIX:
+                view.last_id[kind] = max(view.last_id.get(kind, 0), _id_number(ref))
             self._apply_entry(view, seq, kind, ref, created, payload, when=when)
             view.size = seq
         return seq
@@ -515,6 +521,8 @@ class Ledger:
         """Add log rows (in sequence order) to a view."""
         for seq, kind, ref, created_at, _aux, wrapped, payload in rows:
             view.seqs.setdefault(ref, []).append(seq)
+            if kind in _PREFIX:
+                view.last_id[kind] = max(view.last_id.get(kind, 0), _id_number(ref))
             created = _parse_ts(created_at)
             if wrapped is None:  # shredded (verify checks that a shred entry names it)
                 reason = view.shred_reason.get(seq, "")

@@ -36,7 +36,6 @@ CREATE TABLE log (
     aux        TEXT NOT NULL DEFAULT '',
     leaf_hash  BLOB NOT NULL
 );
-CREATE INDEX log_kind ON log(kind, seq);
 CREATE TABLE content (
     seq         INTEGER PRIMARY KEY,
     wrapped_key BLOB NOT NULL,
