@@ -111,6 +111,9 @@ def cli(ctx: click.Context, ledger_path: str | None, passphrase_file: str | None
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
+    from ._terminal import guard_terminal_streams
+
+    guard_terminal_streams()
     cli.main(args=argv, prog_name="gdprkit")
 
 

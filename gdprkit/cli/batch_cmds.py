@@ -9,6 +9,7 @@ import click
 
 from ..model import FORMATS, LANGUAGES
 from ._common import ISO_DATE, echo_err, emit_json, json_option
+from ._terminal import raw_stderr
 
 _SHOWN_ERRORS = 20
 
@@ -22,7 +23,7 @@ def _progress_bar(enabled: bool):
     def progress(_res, total):
         bar = state.get("bar")
         if bar is None:
-            bar = click.progressbar(iter(()), length=total, label="Rendering", file=sys.stderr,
+            bar = click.progressbar(iter(()), length=total, label="Rendering", file=raw_stderr(),
                                     show_pos=True, show_eta=total is not None)
             bar.__enter__()
             state["bar"] = bar

@@ -8,6 +8,7 @@ import sys
 import click
 
 from ._common import ISO_DATE, echo_err, emit_json, json_option
+from ._terminal import raw_stderr
 
 
 def _common_options(func):
@@ -65,7 +66,7 @@ def mbox(app, file, **opts):
     from ..importers import iter_mbox_file
 
     if sys.stderr.isatty():
-        with click.progressbar(length=os.path.getsize(file), label="Importing", file=sys.stderr) as bar:
+        with click.progressbar(length=os.path.getsize(file), label="Importing", file=raw_stderr()) as bar:
             _run(app, iter_mbox_file(file, progress=bar.update), opts)
     else:
         _run(app, iter_mbox_file(file), opts)
