@@ -13,7 +13,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from gdprkit.errors import BadInput
@@ -187,6 +187,59 @@ def test_eml_refuses_an_invalid_address():
         render_letter("erasure", fmt="eml", **case)
 
 
+HOSTILE_NAMES = [
+    "{{ 7*7 }} {% if x %}{# c #}{{ 7*7 }} {% if x %}{# c #}&amp; & &#x41; <![CDATA[x]]>",
+    "Eve <eve@evil.example>, Bob <bob@evil.example>; group: x@y.example;",
+    'Mallory "the boss" \\ O\'Brien (CEO) [sales] @ ACME: list; of, specials.' * 3,
+    "x" * 300,
+    "Ζωή \"Zoe\" Παππά " * 12,
+    "\U0001f469\u200d\U0001f4bb\U0001f1ee\U0001f1f9 =?utf-8?q?not_an_encoded_word?= " * 4,
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_eml_address_headers_carry_any_display_name_intact(name):
+    # regression: the stdlib folder dropped the quotes of a long quoted display name,
+    # so "... <![CDATA[x]]>" was parsed back as an address with an empty name
+    case = golden_cases()["erasure"]
+    case["requester"] = dataclasses.replace(REQUESTER, name=name)
+    case["recipient"] = dataclasses.replace(case["recipient"], name=name)
+    data = render_letter("erasure", fmt="eml", **case).content
+    msg = parse_eml(data)
+    for field, addr in (("From", "giulia.bianchi@example.org"),
+                        ("To", "marco@growthpeak.example")):
+        (address,) = msg[field].addresses
+        assert address.addr_spec == addr
+        assert flat(address.display_name) == flat(name)
+    header = data.split(b"\r\n\r\n", 1)[0]
+    assert max(len(line) for line in header.split(b"\r\n")) <= 78
+
+
+@given(name=st.text(min_size=1, max_size=120).filter(
+    lambda s: s.strip() and "\r" not in s and "\n" not in s))
+@settings(max_examples=200, deadline=None)
+def test_eml_address_header_round_trips_through_a_parser(name):
+    from gdprkit.letters.writers.eml import _address, _address_header
+
+    display, spec = _address(name, "someone@example.org", "recipient")
+    value = _address_header("To", display, spec)
+    assert all(len(line) <= 78 for line in ("To: " + value).split("\n"))
+    msg = parse_eml(f"To: {value}\n\nbody\n".encode("ascii"))
+    (address,) = msg["To"].addresses
+    assert address.addr_spec == "someone@example.org"
+    assert flat(address.display_name) == flat(display)
+
+
+def test_eml_internationalised_domain_travels_as_punycode():
+    case = golden_cases()["erasure"]
+    case["recipient"] = dataclasses.replace(case["recipient"], email="marco@bücher.example")
+    msg = parse_eml(render_letter("erasure", fmt="eml", **case).content)
+    assert msg["To"].addresses[0].addr_spec == "marco@xn--bcher-kva.example"
+    case["recipient"] = dataclasses.replace(case["recipient"], email="märco@example.org")
+    with pytest.raises(BadInput, match="non-ASCII local part"):
+        render_letter("erasure", fmt="eml", **case)
+
+
 # -- html, md --------------------------------------------------------------------
 class _Checker(HTMLParser):
     VOID = {"br", "meta"}
@@ -282,6 +335,7 @@ def _expected(value: str) -> str:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(name=NAME, note=TEXT)
+@example(name=HOSTILE_NAMES[0], note="\U0001f600")  # a long quoted display name (CI)
 def test_hostile_values_are_inert_text_in_every_text_format(name, note):
     case = _hostile_case(name, note)
     txt = render_letter("erasure", fmt="txt", **case).content.decode()

@@ -24,7 +24,12 @@ def check_header(value: str | None, field: str) -> None:
         raise BadInput(f"the {field} contains a line break; e-mail headers cannot carry it")
 
 
+_ATEXT = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+$")
+_LINE = 78  # RFC 5322 2.1.1: lines SHOULD be no longer than 78 characters
+
+
 def _address(name: str, email: str, field: str):
+    """The checked address; returns (display name, addr-spec)."""
     from email.errors import HeaderParseError
     from email.headerregistry import Address
 
@@ -34,12 +39,78 @@ def _address(name: str, email: str, field: str):
     if email.count("@") != 1:
         raise BadInput(f"the {field} e-mail address {email!r} is not an address")
     local, domain = email.split("@")
+    if not local.isascii():
+        raise BadInput(f"the {field} e-mail address {email!r} has a non-ASCII local part, "
+                       "which a message without SMTPUTF8 cannot carry")
     try:
-        # control characters become U+FFFD and runs of white space one space
-        display = " ".join(xml_safe(name).split())
-        return Address(display_name=display, username=local, domain=domain)
-    except (ValueError, IndexError, HeaderParseError) as err:
+        if not domain.isascii():  # an internationalised domain travels as punycode
+            domain = domain.encode("idna").decode("ascii")
+        addr_spec = Address(username=local, domain=domain).addr_spec
+    except (UnicodeError, ValueError, IndexError, HeaderParseError) as err:
         raise BadInput(f"the {field} e-mail address {email!r} is not valid: {err}") from None
+    # control characters become U+FFFD and runs of white space one space
+    return " ".join(xml_safe(name).split()), addr_spec
+
+
+def _display_tokens(display: str) -> list[str]:
+    """The display name as header tokens that may be joined by folding white space.
+
+    A name of plain atoms stays as it is; an ASCII name with specials becomes a
+    quoted-string (folding white space inside it unfolds to the same space); any
+    other name becomes RFC 2047 encoded-words.  Written by hand rather than by
+    :mod:`email`: its folder drops the quotes of a long quoted display name, so a
+    name such as ``a; b <c>`` would be parsed back as an address.
+    """
+    words = display.split(" ")
+    if any(len(word) > 60 for word in words):  # too long for a line: encoded-words fold
+        return _encoded_words(display)
+    if all(_ATEXT.match(word) for word in words):
+        return words
+    if display.isascii() and display.isprintable():
+        quoted = [word.replace("\\", "\\\\").replace('"', '\\"') for word in words]
+        quoted[0] = '"' + quoted[0]
+        quoted[-1] += '"'
+        return quoted
+    return _encoded_words(display)
+
+
+def _encoded_words(text: str) -> list[str]:
+    """RFC 2047 B encoded-words of at most 75 characters, cut after a space when
+    one is near, and never inside a character (adjacent encoded-words decode as one
+    text: RFC 2047 6.2)."""
+    import base64
+
+    tokens, start = [], 0
+    while start < len(text):
+        end, size = start, 0
+        while end < len(text) and size + len(text[end].encode()) <= 45:
+            size += len(text[end].encode())
+            end += 1
+        if end < len(text):
+            space = text.rfind(" ", start, end)
+            if space > start:
+                end = space + 1
+        chunk = base64.b64encode(text[start:end].encode()).decode()
+        tokens.append(f"=?utf-8?b?{chunk}?=")
+        start = end
+    return tokens
+
+
+def _address_header(field: str, display: str, addr_spec: str) -> str:
+    """``Name <addr>`` folded to lines of at most 78 characters where it can be."""
+    tokens = (_display_tokens(display) if display else []) + [f"<{addr_spec}>"]
+    if not display:
+        tokens = [addr_spec]
+    lines, line = [], ""
+    width = len(field) + 2
+    for token in tokens:
+        if line and width + len(line) + 1 + len(token) > _LINE:
+            lines.append(line)
+            line, width = token, 1
+        else:
+            line = f"{line} {token}" if line else token
+    lines.append(line)
+    return "\n ".join(lines)
 
 
 def write_eml(
@@ -59,18 +130,20 @@ def write_eml(
     from email.utils import format_datetime
 
     check_header(subject, "subject")
-    from_addr = _address(*sender, "requester")
-    to_addr = _address(*to, "recipient")
+    from_name, from_spec = _address(*sender, "requester")
+    to_name, to_spec = _address(*to, "recipient")
 
     msg = EmailMessage(policy=SMTP)
-    msg["From"] = from_addr
-    msg["To"] = to_addr
+    # stored pre-folded; the policy's refold_source="long" leaves them as they are
+    msg.set_raw("From", _address_header("From", from_name, from_spec))
+    msg.set_raw("To", _address_header("To", to_name, to_spec))
     msg["Subject"] = " ".join(subject.split())
     msg["Date"] = format_datetime(date)
     digest = hashlib.sha256(
-        "\0".join([subject, text, str(from_addr), str(to_addr), date.isoformat()]).encode()
+        "\0".join([subject, text, from_name, from_spec, to_name, to_spec, date.isoformat()]).encode()
     ).hexdigest()[:32]
-    domain = from_addr.domain if _DOMAIN.match(from_addr.domain or "") else "gdprkit.invalid"
+    from_domain = from_spec.rpartition("@")[2]
+    domain = from_domain if _DOMAIN.match(from_domain) else "gdprkit.invalid"
     msg["Message-ID"] = f"<gdprkit.{digest}@{domain}>"
     # quoted-printable keeps the message 7-bit clean for any mail relay
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
