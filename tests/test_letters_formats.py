@@ -230,6 +230,18 @@ def test_eml_address_header_round_trips_through_a_parser(name):
     assert flat(address.display_name) == flat(display)
 
 
+@pytest.mark.parametrize("address", [
+    "bob@x.example,attacker.evil.example", "bob@x.example attacker@evil.example",
+    "bob,eve@x.example", "bob@[127.0.0.1]", "bob@-x.example", "bob@x", ".bob@x.example",
+    "bob@x.example>", "<bob@x.example",
+])
+def test_eml_refuses_addresses_that_would_smuggle_recipients(address):
+    case = golden_cases()["erasure"]
+    case["recipient"] = dataclasses.replace(case["recipient"], email=address)
+    with pytest.raises(BadInput, match="not (valid|an address)"):
+        render_letter("erasure", fmt="eml", **case)
+
+
 def test_eml_internationalised_domain_travels_as_punycode():
     case = golden_cases()["erasure"]
     case["recipient"] = dataclasses.replace(case["recipient"], email="marco@bücher.example")

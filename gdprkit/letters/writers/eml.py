@@ -24,6 +24,7 @@ def check_header(value: str | None, field: str) -> None:
         raise BadInput(f"the {field} contains a line break; e-mail headers cannot carry it")
 
 
+_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _ATEXT = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+$")
 _LINE = 78  # RFC 5322 2.1.1: lines SHOULD be no longer than 78 characters
 
@@ -48,6 +49,10 @@ def _address(name: str, email: str, field: str):
         addr_spec = Address(username=local, domain=domain).addr_spec
     except (UnicodeError, ValueError, IndexError, HeaderParseError) as err:
         raise BadInput(f"the {field} e-mail address {email!r} is not valid: {err}") from None
+    # Address() takes "x.example,evil.example" as a domain: the header would then
+    # carry two recipients; only a plain dot-atom local part and a DNS name pass
+    if not _DOMAIN.match(domain) or not _LOCAL.match(local):
+        raise BadInput(f"the {field} e-mail address {email!r} is not valid")
     # control characters become U+FFFD and runs of white space one space
     return " ".join(xml_safe(name).split()), addr_spec
 
