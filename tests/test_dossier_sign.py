@@ -171,3 +171,89 @@ def test_missing_pyhanko_is_a_clear_error(small, run, pki, tmp_path, monkeypatch
             "--sign-passphrase-file", pki["pass"])
     assert r.exit_code == 1
     assert "pyHanko" in r.stderr and "gdprkit[sign]" in r.stderr
+
+
+@pytest.fixture(scope="module")
+def self_signed(tmp_path_factory):
+    """A self-signed RSA certificate in a .p12: pyHanko logs a traceback validating it."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Me Myself")])
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(7)
+            .not_valid_before(now).not_valid_after(now + dt.timedelta(days=30))
+            .sign(key, hashes.SHA256()))
+    folder = tmp_path_factory.mktemp("selfsigned")
+    p12 = folder / "me.p12"
+    p12.write_bytes(pkcs12.serialize_key_and_certificates(
+        b"me", key, cert, None, serialization.BestAvailableEncryption(P12_PASS)))
+    passfile = folder / "p"
+    passfile.write_bytes(P12_PASS + b"\n")
+    return p12, passfile
+
+
+def test_verify_signed_dossier_prints_no_pyhanko_logging(small, run, self_signed, tmp_path):
+    """A real process: pytest's log capture would hide what reaches stderr."""
+    import subprocess
+
+    from tests.conftest import venv_bin
+
+    p12, passfile = self_signed
+    out = tmp_path / "signed.pdf"
+    r = run("export", "pdf", "-o", out, "--sign", p12, "--sign-passphrase-file", passfile)
+    assert r.exit_code == 0, r.output
+
+    def verify(path):
+        return subprocess.run([venv_bin("gdprkit"), "verify-dossier", str(path)],
+                              capture_output=True, text=True, timeout=120)
+
+    ok = verify(out)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stderr == ""
+    assert ok.stdout.startswith("OK: ") and "PDF signature intact" in ok.stdout
+    raw = bytearray(out.read_bytes())
+    at = raw.index(b"/Lang")
+    raw[at + 7] ^= 0x01  # a byte changed inside the signed range
+    flipped = tmp_path / "flipped.pdf"
+    flipped.write_bytes(bytes(raw))
+    bad = verify(flipped)
+    assert bad.returncode == 3
+    assert bad.stdout == ""
+    assert bad.stderr.splitlines() == [
+        "Error: dossier check failed: the PDF signature does not match the document"]
+
+
+def test_quiet_pyhanko_silences_children_and_restores():
+    import logging
+
+    from gdprkit.dossier._verify import _quiet_pyhanko
+
+    seen = []
+
+    class Catch(logging.Handler):
+        def emit(self, record):
+            seen.append(record.name)
+
+    parent = logging.getLogger("pyhanko")
+    child = logging.getLogger("pyhanko.sign.validation.generic_cms")
+    catch = Catch()
+    logging.getLogger().addHandler(catch)
+    before = (parent.disabled, parent.propagate, parent.level, list(parent.handlers))
+    try:
+        with _quiet_pyhanko():
+            child.error("Validation error")
+            child.setLevel(logging.DEBUG)  # even a child with its own level
+            child.error("Validation error")
+            child.setLevel(logging.NOTSET)
+        assert seen == []
+        assert (parent.disabled, parent.propagate, parent.level, list(parent.handlers)) == before
+        child.error("after")
+        assert seen == ["pyhanko.sign.validation.generic_cms"]
+    finally:
+        logging.getLogger().removeHandler(catch)

@@ -251,7 +251,9 @@ def _check_signature(report: DossierReport, path) -> dict | None:
     result = {"present": True, "intact": False, "signer": None, "trusted": False,
               "signed_at": None, "coverage": None}
     try:
-        with open(path, "rb") as fh:
+        # pyHanko logs tracebacks for e.g. self-signed certificates, and
+        # warnings while reading a damaged file: the report says it all
+        with _quiet_pyhanko(), open(path, "rb") as fh:
             reader = PdfFileReader(fh, strict=False)
             sigs = reader.embedded_signatures
             if not sigs:
@@ -259,8 +261,7 @@ def _check_signature(report: DossierReport, path) -> dict | None:
                 return result
             sig = sigs[-1]
             context = ValidationContext(trust_roots=_system_roots(), allow_fetching=False)
-            with _quiet_pyhanko():  # it logs tracebacks for e.g. self-signed certificates
-                status = validate_pdf_signature(sig, context)
+            status = validate_pdf_signature(sig, context)
             whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
             result.update(
                 intact=bool(status.intact and status.valid and whole),
@@ -283,17 +284,32 @@ def _check_signature(report: DossierReport, path) -> dict | None:
 
 @contextlib.contextmanager
 def _quiet_pyhanko():
+    """Silence pyHanko's logging, its child loggers included, for the duration.
+
+    pyHanko logs a traceback at ERROR for e.g. a self-signed certificate,
+    from loggers such as ``pyhanko.sign.validation.generic_cms``.  Disabling
+    only the parents is not enough: a child's record still reaches Python's
+    last-resort stderr handler.  Here each parent gets a NullHandler (so the
+    last resort never fires), stops propagating to the root, and a level
+    above CRITICAL, which children at NOTSET inherit; all restored after.
+    """
     import logging
 
     loggers = [logging.getLogger(n) for n in ("pyhanko", "pyhanko_certvalidator")]
-    saved = [lg.disabled for lg in loggers]
+    saved = [(lg.disabled, lg.propagate, lg.level, lg.handlers) for lg in loggers]
     for lg in loggers:
+        lg.handlers = [logging.NullHandler()]
+        lg.propagate = False
         lg.disabled = True
+        lg.setLevel(logging.CRITICAL + 1)
     try:
         yield
     finally:
-        for lg, was in zip(loggers, saved, strict=True):
-            lg.disabled = was
+        for lg, (disabled, propagate, level, handlers) in zip(loggers, saved, strict=True):
+            lg.handlers = handlers
+            lg.propagate = propagate
+            lg.disabled = disabled
+            lg.setLevel(level)
 
 
 def _system_roots() -> list:
