@@ -35,6 +35,9 @@ SLUG_MAX = 40
 _PART_MAX_BYTES = 200
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# format (bidi overrides, zero-width), surrogate, private-use, unassigned,
+# and line/paragraph separators
+_INVISIBLE = frozenset({"Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 _KINDS = "|".join(re.escape(k) for k in LetterKind.values())
 _GENERATED = re.compile(r"^(\d{4,})-(?:" + _KINDS + ")-(?:" + "|".join(LANGUAGES) + ")-")
 
@@ -62,6 +65,12 @@ def check_relative(value: str) -> str:
         raise BadInput("the output name contains a NUL character")
     if _CONTROL.search(value):
         raise BadInput("the output name contains a line break or control character")
+    invisible = next((c for c in value if unicodedata.category(c) in _INVISIBLE), None)
+    if invisible is not None:
+        # U+202E and friends make "x\u202etxt.exe" show as "xexe.txt"
+        raise BadInput(f"the output name contains the invisible or direction-changing "
+                       f"character U+{ord(invisible):04X}",
+                       hint="file names must read as what they are")
     if "\\" in value:
         raise BadInput(f"the output name {value!r} contains a backslash",
                        hint="use / between folders")
@@ -134,14 +143,23 @@ class OutputNames:
             probe = parent
             while not probe.exists() and probe != self.root:
                 probe = probe.parent
-            if not probe.resolve().is_relative_to(self.root):
+            if not _resolve(probe, rel).is_relative_to(self.root):
                 raise BadInput(f"the output name {rel!r} leads outside the output folder "
                                "(through a symbolic link)")
             parent.mkdir(parents=True, exist_ok=True)
-        resolved = target.resolve()
+        resolved = _resolve(target, rel)
         if not resolved.is_relative_to(self.root) or resolved == self.root:
             raise BadInput(f"the output name {rel!r} leads outside the output folder "
                            "(through a symbolic link)")
         if target.is_dir():
             raise BadInput(f"the output name {rel!r} is an existing folder")
         return target
+
+
+def _resolve(path: Path, rel: str) -> Path:
+    """``path.resolve()``; a symbolic-link loop is the row's error, not the run's."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError) as err:  # RuntimeError: a loop (Python < 3.13)
+        raise BadInput(f"the output name {rel!r} cannot be resolved: "
+                       f"{getattr(err, 'strerror', None) or err}") from None

@@ -88,6 +88,30 @@ class _TooLong:
 _TOO_LONG = _TooLong()
 
 
+class _CRLines:
+    """``readline`` over a file whose lines end in a lone CR (classic Mac, and Excel
+    for Mac's "CSV (Macintosh)"): every CR is read as LF."""
+
+    def __init__(self, fh: BinaryIO, pending: bytes) -> None:
+        self._fh, self._buf = fh, pending.replace(b"\r", b"\n")
+
+    def readline(self, limit: int) -> bytes:
+        while b"\n" not in self._buf and len(self._buf) < limit:
+            block = self._fh.read(1 << 16)
+            if not block:
+                break
+            self._buf += block.replace(b"\r", b"\n")
+        end = self._buf.find(b"\n", 0, limit)
+        n = end + 1 if end >= 0 else min(limit, len(self._buf))
+        line, self._buf = self._buf[:n], self._buf[n:]
+        return line
+
+
+def _lone_cr(raw: bytes) -> bool:
+    at = raw.find(b"\r")
+    return at >= 0 and raw[at + 1:at + 2] != b"\n"
+
+
 def _decoded_lines(fh: BinaryIO, what: str) -> Iterator[tuple[int, str | _TooLong]]:
     """(line number, text with its line ending) for every physical line, strictly UTF-8."""
     lineno = 0
@@ -95,6 +119,9 @@ def _decoded_lines(fh: BinaryIO, what: str) -> Iterator[tuple[int, str | _TooLon
         raw = fh.readline(MAX_LINE + 1)
         if not raw:
             return
+        if lineno == 0 and _lone_cr(raw):
+            fh = _CRLines(fh, raw)  # type: ignore[assignment]
+            raw = fh.readline(MAX_LINE + 1)
         lineno += 1
         if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
             while True:  # skip the rest of the over-long line in bounded reads

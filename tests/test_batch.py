@@ -333,6 +333,31 @@ def test_output_through_symlink_outside_is_refused(tmp_path):
     assert list(outside.iterdir()) == [] and result.errors == 3
 
 
+def test_symbolic_link_loops_are_row_errors_not_a_crash(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "loop").symlink_to("loop")
+    (out / "a").symlink_to("b")
+    (out / "b").symlink_to("a")
+    result = run([row(output="loop"), row(output="a/x.txt"), row(output="fine.txt")], out)
+    rows = by_row(out)
+    assert rows[1]["status"] == "error" and "cannot be resolved" in rows[1]["error"]
+    assert rows[2]["status"] == "error"
+    assert rows[3]["status"] == "ok" and result.ok == 1 and result.errors == 2
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u200f", "\u200b", "\u2066", "\ufeff",
+                                  "\u2028", "\ue000"])
+def test_output_names_with_invisible_or_bidi_characters_are_refused(tmp_path, char):
+    out = tmp_path / "out"
+    result = run([row(output=f"invoice{char}txt.exe"), row()], out)
+    rows = by_row(out)
+    assert rows[1]["status"] == "error"
+    assert f"U+{ord(char):04X}" in rows[1]["error"]
+    assert result.ok == 1 and sorted(p.name for p in out.iterdir()) == [
+        rows[2]["output"], "manifest.json"]
+
+
 def test_own_output_names_subfolders_and_duplicates(tmp_path):
     out = tmp_path / "out"
     result = run([row(output="letters/mario.txt"), row(output="Letters/Mario.txt"),

@@ -31,6 +31,24 @@ def test_excel_italian_csv_with_bom_semicolons_and_quoted_newlines():
     assert rows[1].values["facts"] == 'He said "hi"'
 
 
+def test_classic_mac_csv_with_lone_cr_line_ends():
+    # Excel for Mac's "CSV (Macintosh)": every line ends in CR alone
+    data = ("\ufeffkind;lang;requester_name;recipient_name;facts\r"
+            "objection;it;Ada Rossi;\"Rossi; Mario\";\"riga uno\rriga due\"\r"
+            "\r"
+            "erasure;de;Ada;Jörg Müller;x\r").encode("utf-8")
+    rows = rows_of(data)
+    assert [(r.row, r.line) for r in rows] == [(1, 2), (2, 5)]
+    assert rows[0].values["recipient_name"] == "Rossi; Mario"
+    assert rows[0].values["facts"] == "riga uno\nriga due"
+    assert rows[1].values == {"kind": "erasure", "lang": "de", "requester_name": "Ada",
+                              "recipient_name": "Jörg Müller", "facts": "x"}
+    # a long CR-only file is read in bounded pieces, line by line
+    many = b"kind,facts\r" + b"".join(b"objection,row %d\r" % i for i in range(5000))
+    rows = rows_of(many)
+    assert len(rows) == 5000 and rows[-1].values["facts"] == "row 4999"
+
+
 def test_comma_csv_without_bom_header_normalised_and_short_rows():
     data = b"Kind, Recipient Name ,requester-name\nobjection,Acme\n"
     (r,) = rows_of(data)

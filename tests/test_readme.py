@@ -34,3 +34,10 @@ def test_every_command_is_documented():
 
     for name in COMMANDS:
         assert f"### {name}" in README or f"`{name}" in README, name
+
+
+def test_the_package_is_marked_as_typed():
+    """PEP 561: type checkers use the public API's annotations (the README documents it)."""
+    from importlib.resources import files
+
+    assert (files("gdprkit") / "py.typed").is_file()
