@@ -163,6 +163,39 @@ def test_rfc822_attachment_and_resent_headers():
     assert c.kind == "forwarded" and "Resent" in c.reasons[0]
 
 
+ADA = ClassifyOptions.build(["ada@example.org"], ["Ada Rossi"])
+RESENT_MINE = ("Resent-From: Marco Venditti <marco@venditti.example>\nResent-To: boss@third.example\n"
+               "Resent-Date: Wed, 20 Nov 2024 22:10:00 +0000\n"
+               "From: Ada Rossi <ada@example.org>\nTo: Marco Venditti <marco@venditti.example>\n"
+               "Subject: my situation\nDate: Wed, 20 Nov 2024 20:00:00 +0000\n\nMarco, this is private.\n")
+
+
+def test_requester_message_resent_to_a_third_party_is_forwarded_by_the_resender():
+    c = classify(parse_message(RESENT_MINE.encode(), "resent_mine.eml"), ADA)
+    assert c.kind == "forwarded", c.reasons
+    assert c.confidence >= 0.95
+    assert c.reasons[0].startswith("Resent-From/Resent-To headers: a message written by you (ada@example.org)")
+    assert "re-sent by Marco Venditti <marco@venditti.example> to boss@third.example" in c.reasons[0]
+    assert (c.who.name, c.who.email) == ("Marco Venditti", "marco@venditti.example")
+
+
+def test_resent_message_of_someone_else_is_pinned_on_the_resender():
+    raw = RESENT_MINE.replace("From: Ada Rossi <ada@example.org>", "From: Sophie Lang <sophie@example.co.uk>")
+    c = classify(parse_message(raw.encode(), "r.eml"), ADA)
+    assert c.kind == "forwarded" and "Resent-From/Resent-To headers" in c.reasons[0]
+    assert c.who.email == "marco@venditti.example"  # not sophie, the author of the original
+
+
+def test_resent_by_the_requester_or_back_to_the_requester_is_not_an_incident():
+    raw = RESENT_MINE.replace("Resent-From: Marco Venditti <marco@venditti.example>",
+                              "Resent-From: Ada Rossi <ada@example.org>")
+    c = classify(parse_message(raw.encode(), "r.eml"), ADA)
+    assert c.kind is None and "re-sent by you" in c.reasons[0]
+    raw = RESENT_MINE.replace("Resent-To: boss@third.example", "Resent-To: ada@example.org")
+    c = classify(parse_message(raw.encode(), "r.eml"), ADA)
+    assert c.kind is None and "to you only" in c.reasons[0]
+
+
 def test_bounce_with_rfc822_part_is_not_a_forward():
     body = ("--b\nContent-Type: text/plain\n\nundeliverable\n--b\nContent-Type: message/delivery-status\n\n"
             "Action: failed\n\n--b\nContent-Type: message/rfc822\n\nFrom: a@b\nSubject: x\n\nhi\n--b--\n")

@@ -182,3 +182,34 @@ def test_linkedin_import_into_ledger(tmp_path, ledger_env):
     assert {i["status"] for i in again if i["kind"]} == {"duplicate"}
     with open_ledger() as led:
         assert len(led.incidents()) == n
+
+
+RESENT_MINE = (b"Resent-From: Marco Venditti <marco@venditti.example>\nResent-To: boss@third.example\n"
+               b"From: Ada Rossi <ada@example.org>\nTo: Marco Venditti <marco@venditti.example>\n"
+               b"Subject: my situation\nMessage-ID: <ada-1@example.org>\n\nMarco, this is private.\n")
+
+
+def test_resent_requester_message_dry_run(tmp_path):
+    path = tmp_path / "resent_mine.eml"
+    path.write_bytes(RESENT_MINE)
+    result = invoke(["import", "eml", str(path), "--dry-run", "--requester-email", "ada@example.org"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("new          forwarded")
+    assert "written by you (the requester)" not in result.stdout
+    assert "Resent-From/Resent-To headers" in result.stdout
+
+
+def test_resent_incident_is_on_the_resent_from_contact(tmp_path, ledger_env):
+    env, open_ledger = ledger_env
+    path = tmp_path / "resent.eml"
+    path.write_bytes(RESENT_MINE.replace(b"Ada Rossi <ada@example.org>", b"Jane Doe <jane.doe@example.org>"))
+    with open_ledger() as led:
+        marco = led.add_contact("Marco V", email="marco@venditti.example")
+    result = invoke(["import", "eml", str(path), "--json"], env)
+    assert result.exit_code == 0, result.output
+    [item] = json.loads(result.stdout)
+    assert item["kind"] == "forwarded" and item["contact"] == marco.id
+    assert item["sender"]["email"] == "marco@venditti.example"
+    with open_ledger() as led:
+        [incident] = led.incidents()
+        assert incident.contact == marco.id

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ..model import IncidentKind
 from ._text import fold
 from .keywords import Keywords, load_keywords, normalise_marker
-from .message import ParsedMessage, split_address
+from .message import ParsedMessage, address_list, split_address
 
 MAILING_LIST = IncidentKind.MAILING_LIST.value
 FORWARDED = IncidentKind.FORWARDED.value
@@ -92,14 +92,23 @@ def classify(pm: ParsedMessage, options: ClassifyOptions | None = None) -> Class
     opts = options or ClassifyOptions()
     kw = load_keywords()
     who = Who(pm.sender_name, pm.sender_email, pm.sender_profile_url)
-    if pm.from_requester or (pm.sender_email and pm.sender_email in opts.requester_emails):
+    resent = _resent(pm) if pm.channel == "email" else None
+    if resent is not None and resent.by.email and resent.by.email in opts.requester_emails:
+        return Classification(None, 0.0, ("re-sent by you (the requester): not an incident",),
+                              who=who)
+    written_by_requester = pm.from_requester or bool(
+        pm.sender_email and pm.sender_email in opts.requester_emails)
+    if written_by_requester and resent is None:
         return Classification(None, 0.0, ("written by you (the requester): not an incident",),
                               who=who)
+    if written_by_requester and resent.to and set(resent.to) <= opts.requester_emails:
+        return Classification(None, 0.0, (
+            f"your own message, re-sent by {resent.by_text} to you only: not an incident",), who=who)
     signals: list[Signal] = []
     blocks: list[_Block] = []
     if pm.channel == "email":
         signals += _list_signals(pm, kw)
-        fwd, blocks = _forward_signals(pm, kw, opts)
+        fwd, blocks = _forward_signals(pm, kw, opts, resent)
         signals += fwd
     else:
         signals += _pitch_signals(pm, kw, opts)
@@ -119,6 +128,8 @@ def classify(pm: ParsedMessage, options: ClassifyOptions | None = None) -> Class
         return Classification(None, scores[best], reasons, tuple(signals), who)
     if best == ENDORSEMENT and author is not None:
         who = author
+    elif best == FORWARDED and resent is not None and (resent.by.email or resent.by.name):
+        who = resent.by  # the person who re-sent it, not the author of the original
     return Classification(best, scores[best], tuple(s.reason for s in ordered), tuple(signals), who)
 
 
@@ -385,7 +396,45 @@ def _client(blk: _Block) -> str:
     return "Outlook style"
 
 
-def _forward_signals(pm: ParsedMessage, kw: Keywords, opts: ClassifyOptions):
+@dataclass(frozen=True)
+class _Resent:
+    """The latest ``Resent-*`` block: who re-sent the message, and to whom."""
+
+    by: Who  # Resent-From (else Resent-Sender) of the topmost block
+    by_text: str  # as written, for the reasons
+    to: tuple[str, ...]  # Resent-To/Cc/Bcc addresses
+    headers: tuple[str, ...]  # the Resent-* header names present ("Resent-From", ...)
+
+
+_RESENT_NAMES = ("resent-from", "resent-sender", "resent-to", "resent-cc", "resent-bcc",
+                 "resent-date", "resent-message-id")
+
+
+def _resent(pm: ParsedMessage) -> _Resent | None:
+    """The message was re-sent (RFC 5322 3.6.6: a bounce, mutt's ``b``, a redirect)."""
+    present = tuple(n for n in _RESENT_NAMES if n in pm.headers)
+    if not any(n in present for n in ("resent-from", "resent-sender", "resent-to", "resent-cc",
+                                      "resent-bcc")):
+        return None
+    # Each re-sending adds its block on top: the first value is the latest one.
+    by_text = pm.header("resent-from") or pm.header("resent-sender") or ""
+    name, email = split_address(by_text) if by_text else ("", None)
+    to: list[str] = []
+    for key in ("resent-to", "resent-cc", "resent-bcc"):
+        value = pm.header(key)
+        if value:
+            to += [a for _, a in address_list(value) if a not in to]
+    names = tuple("-".join(p.title() for p in n.split("-")).replace("-Id", "-ID") for n in present)
+    return _Resent(Who(name, email, None), " ".join(by_text.split())[:80], tuple(to), names)
+
+
+def _is_requester(name: str | None, email: str | None, opts: ClassifyOptions) -> bool:
+    return bool((email and email in opts.requester_emails) or (
+        name and any(fold(n) in fold(name) for n in opts.requester_names)))
+
+
+def _forward_signals(pm: ParsedMessage, kw: Keywords, opts: ClassifyOptions,
+                     resent: _Resent | None = None):
     out: list[Signal] = []
     prefixes = subject_prefixes(pm.subject, kw)
     first = prefixes[0][0] if prefixes else None
@@ -414,9 +463,16 @@ def _forward_signals(pm: ParsedMessage, kw: Keywords, opts: ClassifyOptions):
             out.append(Signal(FORWARDED, 0.6, f"quoted original message ({_client(b)}): “{b.line[:70]}”"))
         elif not is_reply and not pm.header("in-reply-to"):
             out.append(Signal(FORWARDED, 0.4, f"a quoted message block with no forward prefix: “{b.line[:70]}”"))
-    resent = pm.header("resent-from") or pm.header("resent-to")
-    if resent:
-        out.append(Signal(FORWARDED, 0.7, f"Resent-* headers: the message was re-sent (by {resent[:60]})"))
+    if resent is not None:
+        hdrs = "/".join(h for h in resent.headers if h in (
+            "Resent-From", "Resent-Sender", "Resent-To", "Resent-Cc", "Resent-Bcc"))
+        by = f" by {resent.by_text}" if resent.by_text else ""
+        to = f" to {', '.join(resent.to[:3])}" if resent.to else ""
+        if pm.from_requester or _is_requester(pm.sender_name, pm.sender_email, opts):
+            out.append(Signal(FORWARDED, 0.95, f"{hdrs} headers: a message written by you "
+                                               f"({pm.sender_email or pm.sender_name}) was re-sent{by}{to}"))
+        else:
+            out.append(Signal(FORWARDED, 0.7, f"{hdrs} headers: the message was re-sent{by}{to}"))
     # The requester's own message passed on to others: the core of a 'forwarded' complaint.
     if opts.requester_emails or opts.requester_names:
         authors = [(a.sender, a.sender_email) for a in pm.attached_messages if not bounce and not digest]

@@ -148,7 +148,8 @@ def parse_date(value: str | None) -> _dt.datetime | None:
 _DECODED = {
     "from", "to", "cc", "subject", "date", "message-id", "list-id", "list-unsubscribe",
     "list-unsubscribe-post", "precedence", "feedback-id", "x-mailer", "sender",
-    "resent-from", "resent-to", "resent-date", "errors-to", "auto-submitted", "mailing-list",
+    "resent-from", "resent-sender", "resent-to", "resent-cc", "resent-bcc", "resent-date",
+    "errors-to", "auto-submitted", "mailing-list",
 }
 
 
