@@ -504,6 +504,135 @@ def test_library_verify_raises_with_report(filled, dossier, tmp_path):
     assert info.value.exit_code == 3 and not info.value.report.ok
 
 
+def _retext(src: Path, dst: Path, old: str, new: str, *, page: int | None = None) -> int:
+    """Replace printed text in the content streams, as a forger with pikepdf would.
+
+    Each string shown with Tj/TJ is decoded through its font's ToUnicode map;
+    the first one holding ``old`` (on ``page``, 1-based, if given) is
+    re-encoded with ``new``.  Returns the page number edited.
+    """
+    from gdprkit.dossier._pagetext import _decoder
+
+    with pikepdf.open(src) as pdf:
+        for number, pg in enumerate(pdf.pages, 1):
+            if page is not None and number != page:
+                continue
+            fonts = pg.Resources.Font
+            font = None
+            instructions = list(pikepdf.parse_content_stream(pg))
+            for n, (operands, op) in enumerate(instructions):
+                if str(op) == "Tf":
+                    font = fonts[str(operands[0])]
+                    continue
+                if str(op) != "Tj" or font is None:
+                    continue
+                decode = _decoder(font)
+                shown = decode(bytes(operands[0]))
+                if old not in shown:
+                    continue
+                encode = {v: k for k, v in decode.cmap.items()}
+                edited = shown.replace(old, new, 1)
+                raw = b"".join(encode[ch].to_bytes(decode.width, "big") for ch in edited)
+                instructions[n] = pikepdf.ContentStreamInstruction(
+                    [pikepdf.String(raw)], pikepdf.Operator("Tj"))
+                pg.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+                pdf.save(dst)
+                return number
+    raise AssertionError(f"{old!r} is not printed" + (f" on page {page}" if page else ""))
+
+
+def _page_of(path: Path, needle: str) -> int:
+    from pypdf import PdfReader
+
+    for number, pg in enumerate(PdfReader(str(path)).pages, 1):
+        if needle in (pg.extract_text() or ""):
+            return number
+    raise AssertionError(f"{needle!r} is on no page")
+
+
+def _edited_page_is_named(run, path: Path, number: int) -> dict:
+    report = _problems(run, path)
+    assert f"page {number}: the printed text differs from what was exported" in \
+        report["problems"], report["problems"]
+    assert all(a["ok"] for a in report["attachments"]) and report["proofs_ok"] is True
+    r = run("verify-dossier", path)
+    assert r.exit_code == 3 and f"page {number}:" in r.stderr
+    return report
+
+
+def test_edited_evidence_size_is_detected(filled, dossier, run, tmp_path):
+    path, _ = dossier
+    size = f"{len(filled['originals']['blob.bin'])} B"
+    bad = tmp_path / "size.pdf"
+    number = _retext(path, bad, size, "99999 B")
+    assert "99999 B" in _text(bad) and size not in _text(bad)  # pypdf reads the forgery
+    _edited_page_is_named(run, bad, number)
+
+
+def test_edited_evidence_file_name_is_detected(filled, dossier, run, tmp_path):
+    path, _ = dossier
+    page = _page_of(path, f"Incident {filled['i1'].id}")
+    bad = tmp_path / "name.pdf"
+    number = _retext(path, bad, "blob.bin", "blub.bin", page=page)
+    assert "blub.bin" in _text(bad)
+    _edited_page_is_named(run, bad, number)
+
+
+def test_edited_acquired_by_is_detected(filled, dossier, run, tmp_path):
+    path, _ = dossier
+    page = _page_of(path, f"Incident {filled['i2'].id}")
+    bad = tmp_path / "by.pdf"
+    number = _retext(path, bad, "Ada Rossi", "Ada Rosse", page=page)
+    _edited_page_is_named(run, bad, number)
+
+
+def test_edited_incident_date_is_detected(filled, dossier, run, tmp_path):
+    path, _ = dossier
+    page = _page_of(path, f"Incident {filled['i1'].id}")
+    bad = tmp_path / "date.pdf"
+    number = _retext(path, bad, "2026-02-10T08:30:00Z", "2026-02-11T08:30:00Z", page=page)
+    assert number == page and "2026-02-11T08:30:00Z" in _text(bad)
+    _edited_page_is_named(run, bad, number)
+
+
+def test_removed_or_added_page_is_detected(dossier, run, tmp_path):
+    path, result = dossier
+
+    def drop(pdf):
+        del pdf.pages[-1]
+
+    report = _problems(run, _edit(path, tmp_path / "less.pdf", drop))
+    assert f"the dossier has {result.pages - 1} pages, the manifest lists {result.pages}" in \
+        report["problems"]
+
+    def add(pdf):
+        pdf.add_blank_page()
+
+    report = _problems(run, _edit(path, tmp_path / "more.pdf", add))
+    assert f"the dossier has {result.pages + 1} pages, the manifest lists {result.pages}" in \
+        report["problems"]
+
+
+def test_manifest_records_each_page_text(dossier):
+    from gdprkit.dossier._pagetext import page_texts
+
+    path, result = dossier
+    pages = _manifest(path)["pages"]
+    assert len(pages) == result.pages
+    with pikepdf.open(path) as pdf:
+        texts = list(page_texts(pdf))
+    assert [p["text_sha256"] for p in pages] == [
+        hashlib.sha256(t.encode("utf-8", "surrogatepass")).hexdigest() for t in texts]
+
+
+def test_manifest_without_page_hashes_is_malformed(dossier, run, tmp_path):
+    path, _ = dossier
+    bad = _edit(path, tmp_path / "nopages.pdf",
+                lambda pdf: _edit_manifest(pdf, lambda doc: doc.pop("pages")))
+    r = run("verify-dossier", bad)
+    assert r.exit_code == 3 and "malformed" in r.stderr and "pages" in r.stderr
+
+
 # -- consistency with the ledger ----------------------------------------------------------
 
 

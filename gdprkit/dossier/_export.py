@@ -51,7 +51,6 @@ def export_dossier(ledger, output: str | os.PathLike, *, scope: Scope | None = N
 
     data = collect(ledger, scope or Scope(), lang)
     pdf_bytes, pages = render(data, ledger.read_evidence)
-    manifest = _manifest.build(data)
     L = labels(data.lang)
     carried_items = [ev for ev in data.evidence if not ev.shredded]
     attachments = [{
@@ -73,7 +72,8 @@ def export_dossier(ledger, output: str | os.PathLike, *, scope: Scope | None = N
             sink = io.BytesIO() if signer is not None else out
             _pdfa.finish(pdf_bytes, sink, title=L["title"], lang=data.lang,
                          created=data.generated_at, carrier_path=carrier_path,
-                         attachments=attachments, carried=carried, manifest=manifest,
+                         attachments=attachments, carried=carried,
+                         manifest=lambda digests: _manifest.build(data, digests),
                          manifest_name=_manifest.NAME)
         finally:
             with contextlib.suppress(OSError):

@@ -4,7 +4,15 @@ Embedded in the PDF as an associated file (AFRelationship /Data).  It holds
 what a verifier needs without the ledger: the signed checkpoint and its
 verifier key, and per evidence item its attachment name, size, SHA-256 and
 the inclusion proof of its ledger entry; per other entry used (incident,
-contact, letter, shred) its inclusion proof.
+contact, letter, shred) its inclusion proof; and per page the SHA-256 of the
+text printed on it (``pages``), taken from the finished pages at export, so
+that an edit of anything a reader sees (a size, a name, a date) is detected.
+
+The manifest is not signed by itself: someone who edits an unsigned dossier
+can recompute it to match.  What binds a dossier to its author is the PAdES
+signature (``export pdf --sign``); the signed checkpoint binds the proven
+entries to the ledger's tree (checked against a copy kept elsewhere, or the
+ledger itself).
 """
 
 from __future__ import annotations
@@ -21,8 +29,12 @@ NAME = "gdprkit-dossier.json"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
-def build(data: DossierData) -> bytes:
-    """The manifest as canonical JSON bytes (sorted keys, ASCII: reproducible)."""
+def build(data: DossierData, page_digests: list[str]) -> bytes:
+    """The manifest as canonical JSON bytes (sorted keys, ASCII: reproducible).
+
+    ``page_digests``: the SHA-256 of each finished page's text, in page order
+    (:func:`gdprkit.dossier._pagetext.page_digests`).
+    """
     cp = data.checkpoint
     evidence = []
     entries = []
@@ -66,6 +78,7 @@ def build(data: DossierData) -> bytes:
         },
         "evidence": evidence,
         "entries": sorted(entries, key=lambda e: (e["leaf_index"], e["id"])),
+        "pages": [{"text_sha256": digest} for digest in page_digests],
     }
     return (json.dumps(doc, sort_keys=True, indent=1) + "\n").encode("ascii")
 
@@ -95,6 +108,13 @@ def parse(raw: bytes) -> dict:
             if not isinstance(item, dict) or not isinstance(item.get("id"), str):
                 raise bad(f"an item of {listname} has no id")
             _check_proof_shape(item, bad)
+    pages = doc.get("pages")
+    if not isinstance(pages, list) or not pages:
+        raise bad("pages (the SHA-256 of each page's text) is missing")
+    for number, page in enumerate(pages, 1):
+        if not isinstance(page, dict) or not isinstance(page.get("text_sha256"), str) or \
+                not _HEX64.fullmatch(page["text_sha256"]):
+            raise bad(f"page {number} has no valid text_sha256")
     for ev in doc["evidence"]:
         if ev.get("shredded"):
             continue

@@ -1,13 +1,18 @@
 """The text drawn on a PDF's pages, decoded through each font's ToUnicode map.
 
-Enough for the verifier to find the hashes printed in a dossier's tables;
-not a general text extractor (no layout, no Type 3 fonts, no XObjects).
+Enough for the verifier to find the hashes printed in a dossier's tables,
+and to fingerprint each page's text: the export records the SHA-256 of every
+page's text (:func:`page_digests`) in the manifest, and the verifier
+recomputes it.  Not a general text extractor (no layout, no Type 3 fonts,
+no XObjects), but the same function on both sides, so any change to a string
+shown on a page, or to the font map that decodes it, changes the digest.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 _BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
 _BFRANGE = re.compile(rb"beginbfrange(.*?)endbfrange", re.S)
@@ -97,3 +102,13 @@ def page_texts(pdf) -> Iterator[str]:
                     if isinstance(item, pikepdf.String):
                         parts.append(decode(bytes(item)))
         yield "".join(parts)
+
+
+def text_digest(text: str) -> str:
+    """SHA-256 (hex) of one page's text, as UTF-8."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def page_digests(texts: Iterable[str]) -> list[str]:
+    """:func:`text_digest` of each page text, e.g. of ``page_texts(pdf)``."""
+    return [text_digest(t) for t in texts]

@@ -14,6 +14,7 @@ import hashlib
 import re
 import struct
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 from xml.sax.saxutils import escape
@@ -171,19 +172,25 @@ def xmp_packet(title: str, lang: str, created: _dt.datetime) -> bytes:
 
 def finish(pdf_bytes: bytes, out: BinaryIO, *, title: str, lang: str,
            created: _dt.datetime, carrier_path, attachments: list[dict],
-           carried: dict[str, CarriedFile], manifest: bytes, manifest_name: str) -> None:
+           carried: dict[str, CarriedFile], manifest: Callable[[list[str]], bytes],
+           manifest_name: str) -> None:
     """Turn reportlab's PDF into the PDF/A-3b dossier and write it to ``out``.
 
     ``attachments`` lists ``{"id", "name", "media_type", "description",
-    "mod_date"}`` for every carried evidence file.
+    "mod_date"}`` for every carried evidence file.  ``manifest(digests)``
+    makes the manifest bytes from the SHA-256 of each page's text, taken here
+    once the pages are final (after the ToUnicode fix).
     """
     import io
 
     import pikepdf
     from pikepdf import Array, Dictionary, Name, String
 
+    from ._pagetext import page_digests, page_texts
+
     pdf = pikepdf.open(io.BytesIO(pdf_bytes))
     fix_tounicode(pdf)
+    manifest_bytes = manifest(page_digests(page_texts(pdf)))
     with pikepdf.open(carrier_path) as carrier:
         specs: dict[str, pikepdf.Object] = {}
 
@@ -207,9 +214,9 @@ def finish(pdf_bytes: bytes, out: BinaryIO, *, title: str, lang: str,
             stream = pdf.copy_foreign(carrier.get_object((info.object_number, 0)))
             embed(item["name"], stream, item["media_type"], "Source", item["description"],
                   info.size, info.md5, item["mod_date"])
-        embed(manifest_name, pikepdf.Stream(pdf, manifest), "application/json", "Data",
-              "gdprkit dossier manifest: hashes and inclusion proofs", len(manifest),
-              hashlib.md5(manifest, usedforsecurity=False).digest(), created)
+        embed(manifest_name, pikepdf.Stream(pdf, manifest_bytes), "application/json", "Data",
+              "gdprkit dossier manifest: hashes and inclusion proofs", len(manifest_bytes),
+              hashlib.md5(manifest_bytes, usedforsecurity=False).digest(), created)
 
         names = sorted(specs)
         tree = pikepdf.NameTree.new(pdf)

@@ -4,11 +4,22 @@ Checks, each reported separately:
 
 * every attachment re-hashed against the manifest (``gdprkit-dossier.json``),
   and each manifest hash found printed in the evidence tables;
+* the text of every page hashed against the per-page SHA-256 recorded in the
+  manifest at export: an edited size, file name, date or any other printed
+  value is named by its page, as is a page added or removed;
 * the checkpoint's Ed25519 signature under the embedded verifier key, and
   every inclusion proof against the checkpoint's root;
 * the PAdES signature when there is one (integrity; trust of the signer's
   certificate is reported, not required);
 * optionally, consistency of the dossier's checkpoint with the current ledger.
+
+Without a PAdES signature these checks show that the dossier is consistent
+with itself, not who wrote it: someone who edits an unsigned dossier and
+recomputes the manifest (page digests, file hashes) passes them.  They cannot
+forge the checkpoint's signature without the ledger's key, but the leaves
+commit to encrypted entries, so the checkpoint does not vouch for a printed
+name, size or date.  The PAdES signature binds the whole file to its signer;
+``--with-ledger`` compares the dossier with the ledger itself.
 """
 
 from __future__ import annotations
@@ -201,10 +212,28 @@ def _check_attachments(report: DossierReport, manifest: dict, files: dict) -> No
 
 
 def _check_printed(report: DossierReport, manifest: dict, pdf) -> None:
-    """The manifest must agree with what the pages show a human reader."""
-    from ._pagetext import page_texts
+    """The manifest must agree with what the pages show a human reader.
 
-    text = "".join("".join(t.split()) for t in page_texts(pdf))
+    Each page's text must hash to the digest recorded at export (so an
+    edited size, name, date or any other printed value is named by its
+    page), and the hashes, root and fingerprint the checks above used must
+    be the ones printed.
+    """
+    from ._pagetext import page_digests, page_texts
+
+    texts = list(page_texts(pdf))
+    recorded = [p["text_sha256"] for p in manifest["pages"]]
+    if len(texts) != len(recorded):
+        report.problems.append(f"the dossier has {len(texts)} pages, the manifest lists "
+                               f"{len(recorded)}")
+    differ = [n for n, (got, want) in enumerate(zip(page_digests(texts), recorded,
+                                                    strict=False), 1) if got != want]
+    for number in differ[:20]:
+        report.problems.append(f"page {number}: the printed text differs from what was "
+                               "exported")
+    if len(differ) > 20:
+        report.problems.append(f"{len(differ) - 20} more pages differ from what was exported")
+    text = "".join("".join(t.split()) for t in texts)
     for ev in manifest["evidence"]:
         if not ev.get("shredded") and ev["sha256"] not in text:
             report.problems.append(f"evidence {ev['id']}: its SHA-256 in the manifest is not "
