@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 
 import pytest
@@ -106,3 +107,87 @@ def test_profile_url_normalisation():
     assert normalise_profile_url("http://it.linkedin.com/in/jane/?trk=x") == "https://www.linkedin.com/in/jane"
     assert normalise_profile_url("www.linkedin.com/in/jane/") == "https://www.linkedin.com/in/jane"
     assert normalise_profile_url("  ") is None
+
+
+# -- who owns the export ---------------------------------------------------------------
+def _messages_csv(rows):
+    head = "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,DATE,SUBJECT,CONTENT,FOLDER\n"
+    return head + "".join(
+        f'{conv},,{frm},https://www.linkedin.com/in/{slug},{to},https://www.linkedin.com/in/{to_slug},'
+        f'2024-03-1{n} 09:00:00 UTC,,"{text}",INBOX\n'
+        for n, (conv, frm, slug, to, to_slug, text) in enumerate(rows))
+
+
+PITCH = "Would you be interested in a quick call about our services? We help companies grow."
+JUERGEN = ("2-xyz", "Jürgen Größe", "juergen-groesse", "Ada Rossi", "ada-rossi", PITCH)
+
+
+def test_owner_is_never_chosen_on_a_tie(tmp_path):
+    folder = tmp_path / "lat"
+    folder.mkdir()
+    (folder / "messages.csv").write_text(_messages_csv([JUERGEN]), encoding="utf-8")
+    stats = LinkedInStats()
+    items = list(iter_linkedin(folder, owner_names=["Ada Rossi"], stats=stats))
+    assert [i.sender_name for i in items] == ["Jürgen Größe"]  # not dropped as "your own"
+    assert stats.owner is None and stats.owner_unknown and stats.own_messages == 0
+    assert stats.owner_names == ("Ada Rossi",)
+
+
+def test_owner_by_participation_needs_a_strict_majority_of_conversations(tmp_path):
+    folder = tmp_path / "lat"
+    folder.mkdir()
+    rows = [JUERGEN, ("2-b", "Ada Rossi", "ada-rossi", "Jürgen Größe", "juergen-groesse", "No thanks."),
+            ("2-c", "Lia Neri", "lia-neri", "Ada R.", "ada-rossi", PITCH)]
+    (folder / "messages.csv").write_text(_messages_csv(rows), encoding="utf-8")
+    stats = LinkedInStats()
+    items = list(iter_linkedin(folder, stats=stats))  # no name given: ada is in 3 conversations
+    assert stats.owner == "https://www.linkedin.com/in/ada-rossi" and stats.owner_by == "participation"
+    assert sorted(i.sender_name for i in items) == ["Jürgen Größe", "Lia Neri"]
+    assert stats.own_messages == 1
+
+
+def test_owner_by_name_incoming_invitation_or_profile_csv(tmp_path):
+    folder = tmp_path / "lat"
+    folder.mkdir()
+    rows = [JUERGEN, ("2-xyz", "ADA  ROSSÌ", "ada-rossi", "Jürgen Größe", "juergen-groesse", "No thanks.")]
+    (folder / "messages.csv").write_text(_messages_csv(rows), encoding="utf-8")
+    stats = LinkedInStats()
+    assert len(list(iter_linkedin(folder, owner_names=["Ada Rossi"], stats=stats))) == 1
+    assert stats.owner_by == "name" and stats.own_messages == 1  # case, accents and spaces folded
+    (folder / "Profile.csv").write_text("First Name,Last Name,Headline\nAda,Rossi,Engineer\n", encoding="utf-8")
+    stats = LinkedInStats()
+    assert len(list(iter_linkedin(folder, stats=stats))) == 1
+    assert stats.owner_by == "name" and stats.owner_names == ("Ada Rossi",)
+    (folder / "Profile.csv").unlink()
+    (folder / "messages.csv").write_text(_messages_csv([JUERGEN]), encoding="utf-8")
+    (folder / "Invitations.csv").write_text(
+        "From,To,Sent At,Message,Direction,inviterProfileUrl,inviteeProfileUrl\n"
+        'Jürgen Größe,Ada Rossi,"3/7/24, 9:15 AM",,INCOMING,https://www.linkedin.com/in/juergen-groesse,'
+        "https://www.linkedin.com/in/ada-rossi\n", encoding="utf-8")
+    stats = LinkedInStats()
+    assert len(list(iter_linkedin(folder, stats=stats))) == 1
+    assert stats.owner == "https://www.linkedin.com/in/ada-rossi" and stats.owner_by == "invitation"
+
+
+def test_owner_detection_does_not_depend_on_hash_randomisation(tmp_path):
+    import subprocess
+    import sys
+
+    folder = tmp_path / "lat"
+    folder.mkdir()
+    (folder / "messages.csv").write_text(_messages_csv([JUERGEN]), encoding="utf-8")
+    outputs = set()
+    for seed in range(1, 7):
+        env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+        env.pop("GDPRKIT_LEDGER", None)
+        proc = subprocess.run([sys.executable, "-m", "gdprkit", "import", "linkedin", str(folder),
+                               "--dry-run", "--requester-name", "Ada Rossi"],
+                              capture_output=True, text=True, env=env, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        outputs.add((proc.stdout, proc.stderr))
+    assert len(outputs) == 1
+    ((stdout, stderr),) = outputs
+    assert stdout.startswith("new          direct-pitch")
+    assert stderr.splitlines()[-1] == "import: 1 new (dry run: nothing stored)"
+    [warning] = [line for line in stderr.splitlines() if line.startswith("Warning:")]
+    assert "cannot tell whose LinkedIn export this is" in warning and "“Ada Rossi”" in warning

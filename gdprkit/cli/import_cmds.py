@@ -120,12 +120,22 @@ def _run(app, messages, opts, *, linkedin_path=None) -> None:
             ledger.close()
     if opts["as_json"]:
         emit_json(items)
+    if stats is not None and stats.owner_unknown and stats.rows:
+        echo_err(_owner_warning(stats))
     summary = importer.summary()
     parts = [f"{n} {s}" for s, n in summary.items() if n]
     if stats is not None and stats.own_messages:
         parts.append(f"{stats.own_messages} of your own messages ignored")
     echo_err("import: " + (", ".join(parts) if parts else "nothing found")
              + (" (dry run: nothing stored)" if opts["dry_run"] else ""))
+
+
+def _owner_warning(stats) -> str:
+    names = " or ".join(f"“{n}”" for n in stats.owner_names[:3])
+    mine = f"no message from {names}, " if names else ""
+    return (f"Warning: cannot tell whose LinkedIn export this is ({mine}no invitation, no member in "
+            "more conversations than the others): every message is taken as written by someone else; "
+            "give --requester-name with your name as LinkedIn shows it")
 
 
 def _print_item(item) -> None:

@@ -1,7 +1,7 @@
 """Reading a LinkedIn member data export (a folder or the downloaded ZIP).
 
 Files used: ``Connections.csv`` (with its "Notes:" preamble before the header),
-``messages.csv`` and ``Invitations.csv``.  Rows are streamed; text is repaired
+``messages.csv``, ``Invitations.csv`` and ``Profile.csv`` (the owner's name).  Rows are streamed; text is repaired
 (wrong charset, Latin-1 mojibake).  Every message written by someone else, and
 every incoming invitation with a note, becomes a :class:`ParsedMessage` whose
 evidence is the CSV header plus that row, re-serialised, so the same row always
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BadInput
-from ._text import fix_surrogates, html_to_text
+from ._text import fix_surrogates, fold, html_to_text
 from .message import ParsedMessage
 
 csv.field_size_limit(64 << 20)
@@ -105,7 +105,7 @@ def _key(name: str) -> str:
 class LinkedInExport:
     """A LinkedIn export, as a folder or a ZIP file.  Use as a context manager."""
 
-    FILES = ("connections.csv", "messages.csv", "invitations.csv")
+    FILES = ("connections.csv", "messages.csv", "invitations.csv", "profile.csv")
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
@@ -179,6 +179,18 @@ class LinkedInExport:
                     continue
                 yield n, header, [fix_surrogates(c) for c in row]
 
+    def profile_names(self) -> list[str]:
+        """The owner's name(s) from ``Profile.csv`` (First Name, Last Name), if present."""
+        out = []
+        for _n, header, row in self.rows("profile.csv"):
+            rec = {_key(h): v.strip() for h, v in zip(header, row, strict=False)}
+            name = " ".join(x for x in (rec.get("first_name"), rec.get("last_name")) if x)
+            if name:
+                out.append(name)
+            if len(out) >= 3:
+                break
+        return out
+
     def connections(self) -> dict[str, Connection]:
         """Connections by normalised profile URL."""
         out: dict[str, Connection] = {}
@@ -226,53 +238,85 @@ def _text(content: str) -> str:
 class LinkedInStats:
     own_messages: int = 0
     rows: int = 0
-    owner: str | None = None
+    owner: str | None = None  # the owner's profile URL(s), when known
+    owner_by: str | None = None  # how the owner was recognised (see iter_linkedin)
+    owner_names: tuple[str, ...] = ()  # the names the owner's messages were matched by
+
+    @property
+    def owner_unknown(self) -> bool:
+        """No profile URL of the owner was found: only name matches were skipped."""
+        return self.owner is None
+
+
+def _name_key(name: str | None) -> str:
+    return " ".join(fold(name or "").split())
 
 
 def iter_linkedin(path: str | os.PathLike, *, owner_urls=(), owner_names=(),
                   stats: LinkedInStats | None = None) -> Iterator[ParsedMessage]:
     """Messages and incoming invitations of a LinkedIn export, as parsed messages.
 
-    The export's owner (the requester) is recognised by an outgoing invitation,
-    by ``owner_urls``/``owner_names``, or as the participant of most
-    conversations; their own messages are counted in ``stats`` and skipped.
+    The export's owner (the requester) is recognised, in this order, by
+    ``owner_urls``; by an invitation (the inviter of an outgoing one, the
+    invitee of an incoming one); by a message whose sender's name is one of
+    ``owner_names`` or the name in the export's ``Profile.csv``; and failing
+    all of these, as the member who takes part in strictly more conversations
+    than anyone else (the owner is in every one).  On a tie nobody is taken
+    for the owner: ``stats.owner`` stays ``None`` and no message is skipped
+    except those sent under one of the owner's names.  The owner's own
+    messages are counted in ``stats`` and skipped.  The result never depends
+    on hash or set order.
     """
     stats = stats if stats is not None else LinkedInStats()
     with LinkedInExport(path) as export:
         conns = export.connections() if export.has("connections.csv") else None
         label = Path(path).name
         owners = {u for u in (normalise_profile_url(x) for x in owner_urls) if u}
-        names = {n.strip().casefold() for n in owner_names if n and n.strip()}
+        how = "given" if owners else None
+        given = [" ".join(n.split()) for n in (*owner_names, *export.profile_names()) if n and n.strip()]
+        names = {_name_key(n) for n in given} - {""}
+        stats.owner_names = tuple(dict.fromkeys(given))
         # Pass 1: who owns the export, and who opened each conversation.
-        participation: dict[str, int] = {}
+        members: dict[str, set[str]] = {}  # conversation -> profile URLs taking part
         opener: dict[str, tuple[_dt.datetime, str | None]] = {}
         for _n, header, row in export.rows("invitations.csv"):
             rec = {_key(h): v for h, v in zip(header, row, strict=False)}
-            if rec.get("direction", "").upper() == "OUTGOING":
-                u = normalise_profile_url(rec.get("inviterprofileurl"))
-                if u:
-                    owners.add(u)
-        for _n, header, row in export.rows("messages.csv"):
+            direction = rec.get("direction", "").upper()
+            column = {"OUTGOING": "inviterprofileurl", "INCOMING": "inviteeprofileurl"}.get(direction)
+            u = normalise_profile_url(rec.get(column)) if column else None
+            if u:
+                owners.add(u)
+                how = how or "invitation"
+        for n, header, row in export.rows("messages.csv"):
             rec = {_key(h): v for h, v in zip(header, row, strict=False)}
-            conv = rec.get("conversation_id", "")
+            conv = rec.get("conversation_id", "").strip() or f"#{n}"
             sender = normalise_profile_url(rec.get("sender_profile_url"))
             when = parse_linkedin_datetime(rec.get("date"))
-            if sender and names and rec.get("from", "").strip().casefold() in names:
+            if sender and names and _name_key(rec.get("from")) in names:
                 owners.add(sender)
-            for u in {sender, *_split_urls(rec.get("recipient_profile_urls", ""))}:
-                if u:
-                    participation[u] = participation.get(u, 0) + 1
+                how = how or "name"
+            taking_part = members.setdefault(conv, set())
+            taking_part.update(u for u in (sender, *_split_urls(rec.get("recipient_profile_urls", ""))) if u)
             if when and (conv not in opener or when < opener[conv][0]):
                 opener[conv] = (when, sender)
-        if not owners and participation:
-            owners.add(max(participation, key=participation.get))
+        if not owners and members:
+            counts: dict[str, int] = {}
+            for taking_part in members.values():
+                for u in taking_part:
+                    counts[u] = counts.get(u, 0) + 1
+            ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+                owners.add(ranked[0][0])
+                how = "participation"
+        del members
         stats.owner = ", ".join(sorted(owners)) or None
+        stats.owner_by = how if owners else None
 
         for n, header, row in export.rows("messages.csv"):
             stats.rows += 1
             rec = {_key(h): v for h, v in zip(header, row, strict=False)}
             sender = normalise_profile_url(rec.get("sender_profile_url"))
-            if (sender and sender in owners) or (names and rec.get("from", "").strip().casefold() in names):
+            if (sender and sender in owners) or (names and _name_key(rec.get("from")) in names):
                 stats.own_messages += 1
                 continue
             if (rec.get("is_message_draft") or "").lower() == "yes":
