@@ -213,3 +213,27 @@ def test_resent_incident_is_on_the_resent_from_contact(tmp_path, ledger_env):
     with open_ledger() as led:
         [incident] = led.incidents()
         assert incident.contact == marco.id
+
+
+def test_contact_saved_with_another_form_of_the_profile_url_is_matched(tmp_path, ledger_env):
+    env, open_ledger = ledger_env
+    result = invoke(["contact", "add", "Marco V", "--profile-url", "http://linkedin.com/in/marco-v/?trk=x"], env)
+    assert result.exit_code == 0, result.output
+    marco = result.stdout.strip()
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "messages.csv").write_text(
+        "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,DATE,SUBJECT,CONTENT,FOLDER\n"
+        "2-x,,Marco V,https://www.linkedin.com/in/marco-v,Jane Doe,https://www.linkedin.com/in/jane-doe,"
+        '2024-03-10 09:00:00 UTC,,"Would you be interested in a quick call about our services?",INBOX\n',
+        encoding="utf-8")
+    result = invoke(["import", "linkedin", str(folder), "--json"], env)
+    assert result.exit_code == 0, result.output
+    [item] = json.loads(result.stdout)
+    assert item["status"] == "stored" and item["contact"] == marco
+    with open_ledger() as led:
+        assert [c.id for c in led.contacts()] == [marco]
+        for form in ("https://www.linkedin.com/in/marco-v", "https://it.linkedin.com/in/Marco-V/",
+                     "linkedin.com/in/marco-v#x"):
+            assert led.find_contact(profile_url=form).id == marco
+        assert led.find_contact(profile_url="https://www.linkedin.com/in/marco-vv") is None

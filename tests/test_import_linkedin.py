@@ -109,6 +109,24 @@ def test_profile_url_normalisation():
     assert normalise_profile_url("  ") is None
 
 
+@pytest.mark.parametrize("variant", [
+    "http://linkedin.com/in/marco-v/?trk=x", "https://www.linkedin.com/in/marco-v",
+    "HTTPS://WWW.LinkedIn.COM/in/Marco-V/#about", "https://m.linkedin.com/in/marco-v//",
+    "linkedin.com/in/marco-v?originalSubdomain=it", "https://de.linkedin.com:443/in/marco-v/",
+])
+def test_profile_url_variants_have_one_normal_form(variant):
+    assert normalise_profile_url(variant) == "https://www.linkedin.com/in/marco-v"
+
+
+def test_profile_url_other_hosts():
+    assert normalise_profile_url("http://WWW.Xing.com/profile/Marco_V/?utm_source=x#top") == \
+        "https://xing.com/profile/marco_v"
+    # a query that names the profile stays: these are two people
+    a = normalise_profile_url("https://www.facebook.com/profile.php?id=1001&fbclid=zz")
+    assert a == "https://facebook.com/profile.php?id=1001"
+    assert a != normalise_profile_url("https://facebook.com/profile.php?id=1002")
+
+
 # -- who owns the export ---------------------------------------------------------------
 def _messages_csv(rows):
     head = "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,DATE,SUBJECT,CONTENT,FOLDER\n"

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._urls import normalise_profile_url
 from ..errors import BadInput
 from ._text import fix_surrogates, fold, html_to_text
 from .message import ParsedMessage
@@ -38,20 +39,6 @@ class Connection:
     company: str | None
     position: str | None
     connected_on: _dt.date | None
-
-
-def normalise_profile_url(url: str | None) -> str | None:
-    """``https://www.linkedin.com/in/jane-doe`` form: no query, no slash at the end."""
-    if not url:
-        return None
-    url = url.strip()
-    if not url:
-        return None
-    url = re.sub(r"^http://", "https://", url, flags=re.I)
-    if not re.match(r"(?i)^https://", url):
-        url = "https://" + url.lstrip("/")
-    url = url.split("?", 1)[0].split("#", 1)[0].rstrip("/")
-    return re.sub(r"(?i)^https://(?:[a-z]{2,3}\.)?linkedin\.com", "https://www.linkedin.com", url)
 
 
 _DATE_FORMATS = ("%d %b %Y", "%d-%b-%y", "%d %B %Y", "%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%b %d, %Y")

@@ -115,9 +115,9 @@ class Importer:
         if self.ledger is None:
             return None
         who = c.who
-        for key in (who.email, who.profile_url):
-            if key and key.lower() in self._contacts:
-                return self._contacts[key.lower()]
+        for key in _contact_keys(who):
+            if key in self._contacts:
+                return self._contacts[key]
         found = None
         if who.email:
             found = self.ledger.find_contact(email=who.email)
@@ -129,9 +129,8 @@ class Importer:
         return None
 
     def _cache(self, who, contact_id: str) -> None:
-        for key in (who.email, who.profile_url):
-            if key:
-                self._contacts[key.lower()] = contact_id
+        for key in _contact_keys(who):
+            self._contacts[key] = contact_id
 
     def _create_contact(self, c: Classification, pm: ParsedMessage) -> str:
         who = c.who
@@ -212,6 +211,19 @@ class Importer:
 
     def summary(self) -> dict:
         return {s: self.counts.get(s, 0) for s in STATUSES}
+
+
+def _contact_keys(who) -> list[str]:
+    """The keys a sender is known by: its e-mail and its profile URL, normalised."""
+    from .._urls import normalise_profile_url
+
+    keys = []
+    if who.email and who.email.strip():
+        keys.append("email:" + who.email.strip().lower())
+    url = normalise_profile_url(who.profile_url)
+    if url:
+        keys.append("url:" + url)
+    return keys
 
 
 def _evidence_name(pm: ParsedMessage) -> str:

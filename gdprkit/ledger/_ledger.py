@@ -647,13 +647,22 @@ class Ledger:
             raise NotFound(f"no contact {contact_id!r}", hint="see 'gdprkit contact list'") from None
 
     def find_contact(self, *, email: str | None = None, profile_url: str | None = None) -> Contact | None:
+        """The first contact (not shredded) with this e-mail or profile URL.
+
+        E-mails compare without case; profile URLs in the normal form of
+        :func:`gdprkit._urls.normalise_profile_url` on both sides (scheme,
+        ``www.``, tracking query, fragment, trailing slash, case).
+        """
+        from .._urls import normalise_profile_url
+
+        want_email = email.strip().lower() if email and email.strip() else None
+        want_url = normalise_profile_url(profile_url)
         for c in self.contacts():
             if c.shredded:
                 continue
-            if email and c.email and c.email.strip().lower() == email.strip().lower():
+            if want_email and c.email and c.email.strip().lower() == want_email:
                 return c
-            if profile_url and c.profile_url and \
-                    c.profile_url.rstrip("/").lower() == profile_url.rstrip("/").lower():
+            if want_url and c.profile_url and normalise_profile_url(c.profile_url) == want_url:
                 return c
         return None
 
