@@ -8,7 +8,8 @@ example to render a letter without a ledger).
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+import functools
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -164,7 +165,14 @@ class IncidentInput:
 
 @dataclass(frozen=True)
 class Incident:
-    """One misuse of the requester's data by a contact."""
+    """One misuse of the requester's data by a contact.
+
+    ``when`` is the instant it happened, in the UTC offset it was given in (an
+    explicit offset, the local zone's offset at that time, or an e-mail's Date
+    header offset; UTC for times stored without one).  So ``when.date()`` is
+    the day where it happened: that date is shown and filtered on everywhere,
+    while comparing ``when`` values still orders by the instant.
+    """
 
     id: str
     kind: str  # IncidentKind value
@@ -178,6 +186,50 @@ class Incident:
     seq: int | None = None
     shredded: bool = False
     shred_reason: str | None = None
+
+    @property
+    def date(self) -> _dt.date:
+        """The day it happened, at the UTC offset it was given in."""
+        return self.when.date()
+
+    def to_dict(self) -> dict:
+        """The JSON shape: ``when`` in UTC, then ``utc_offset`` and the local ``date``."""
+        data = asdict(self)
+        out = {}
+        for key, value in data.items():
+            if key == "when":
+                when = self.when if self.when.tzinfo else self.when.astimezone()
+                out["when"] = when.astimezone(_dt.UTC)
+                out["utc_offset"] = offset_text(when)
+                out["date"] = when.date()
+            else:
+                out[key] = value
+        return out
+
+
+def fixed_offset(seconds: int) -> _dt.tzinfo:
+    """The fixed zone ``seconds`` east of UTC (``datetime.UTC`` itself for 0)."""
+    return _fixed_offset(int(seconds)) if seconds else _dt.UTC
+
+
+@functools.lru_cache(maxsize=256)
+def _fixed_offset(seconds: int) -> _dt.tzinfo:
+    return _dt.timezone(_dt.timedelta(seconds=seconds))
+
+
+def offset_seconds(when: _dt.datetime) -> int:
+    """The UTC offset of an aware ``when``, in whole seconds east of UTC."""
+    off = when.utcoffset()
+    return int(off.total_seconds()) if off else 0
+
+
+def offset_text(when: _dt.datetime) -> str:
+    """``+01:00``, ``-05:30``, ``+00:00`` (seconds only when there are some)."""
+    seconds = offset_seconds(when)
+    sign = "-" if seconds < 0 else "+"
+    hours, rest = divmod(abs(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{sign}{hours:02d}:{minutes:02d}" + (f":{secs:02d}" if secs else "")
 
 
 @dataclass(frozen=True)

@@ -174,30 +174,52 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON o
 
 
 class IsoDate(click.ParamType):
-    """A calendar date written YYYY-MM-DD (a bad date is a usage error, exit 2)."""
+    """A calendar date written YYYY-MM-DD (a bad date is a usage error, exit 2).
+
+    With ``bounded=True`` (a date that becomes data: a letter's sending date,
+    a request event, a receipt date) a date outside 1970-01-01 .. 2999-12-31
+    is a usage error too.  Filters (``--since``, ``--until``) take any date.
+    """
 
     name = "DATE"
 
+    def __init__(self, *, bounded: bool = False) -> None:
+        self.bounded = bounded
+
     def convert(self, value, param, ctx):
         if isinstance(value, _dt.date):
-            return value
-        try:
-            return _dt.date.fromisoformat(value)
-        except (TypeError, ValueError):
-            self.fail(f"{value!r} is not an ISO date (YYYY-MM-DD)", param, ctx)
+            day = value
+        else:
+            try:
+                day = _dt.date.fromisoformat(value)
+            except (TypeError, ValueError):
+                self.fail(f"{value!r} is not an ISO date (YYYY-MM-DD)", param, ctx)
+        if self.bounded:
+            from .._validate import DATE_RANGE_TEXT, date_in_range
+
+            if not date_in_range(day):
+                self.fail(f"{value!r} is out of range: gdprkit accepts dates {DATE_RANGE_TEXT}",
+                          param, ctx)
+        return day
 
 
 class IsoDateTime(click.ParamType):
-    """A date or date-time in ISO 8601; naive times are taken as local time.
+    """A date or date-time in ISO 8601, kept at the UTC offset it was written in.
 
-    A bare date means that day: it is stored as 12:00 UTC, which is the same
-    calendar day in every time zone from UTC-11 to UTC+11 (local midnight
-    would turn into the previous day east of Greenwich).
+    A time with an offset (``+01:00``, ``Z``) keeps it; a time without one is
+    local time and gets the local zone's offset at that time.  The ledger
+    stores the instant in UTC with that offset, and shows the day at that
+    offset.  A bare date means that day: it is stored as 12:00 UTC, which is
+    the same calendar day in every time zone from UTC-11 to UTC+11 (local
+    midnight would turn into the previous day east of Greenwich).  Dates
+    outside 1970-01-01 .. 2999-12-31 are refused.
     """
 
     name = "ISO"
 
     def convert(self, value, param, ctx):
+        from .._validate import DATE_RANGE_TEXT, date_in_range
+
         if isinstance(value, _dt.datetime):
             return value
         if isinstance(value, str) and len(value.strip()) == 10:
@@ -205,15 +227,22 @@ class IsoDateTime(click.ParamType):
                 day = _dt.date.fromisoformat(value.strip())
             except ValueError:
                 self.fail(f"{value!r} is not an ISO date or date-time", param, ctx)
+            if not date_in_range(day):
+                self.fail(f"{value!r} is out of range: gdprkit accepts dates {DATE_RANGE_TEXT}",
+                          param, ctx)
             return _dt.datetime(day.year, day.month, day.day, 12, tzinfo=_dt.UTC)
         try:
             parsed = _dt.datetime.fromisoformat(value)
         except (TypeError, ValueError):
             self.fail(f"{value!r} is not an ISO date or date-time", param, ctx)
+        if not date_in_range(parsed):
+            self.fail(f"{value!r} is out of range: gdprkit accepts dates {DATE_RANGE_TEXT}",
+                      param, ctx)
         if parsed.tzinfo is None:
-            parsed = parsed.astimezone()
-        return parsed.astimezone(_dt.UTC)
+            parsed = parsed.astimezone()  # local time, with the local offset it had then
+        return parsed
 
 
 ISO_DATE = IsoDate()
+EVENT_DATE = IsoDate(bounded=True)
 ISO_DATETIME = IsoDateTime()

@@ -241,7 +241,8 @@ def _basename(path: str) -> str:
 
 
 def _incident_dict(inc) -> dict:
-    d = asdict(inc)
+    """``when`` in UTC, ``utc_offset`` it was given in, ``date`` there (see Incident.to_dict)."""
+    d = inc.to_dict()
     d["evidence"] = [_evidence_dict(e) for e in inc.evidence]
     return d
 
@@ -270,7 +271,7 @@ def incidents(app: App, contact_id, kind, since, as_json):
             click.echo(f"{inc.id:5} [shredded: {inc.shred_reason}]")
             continue
         note = (inc.note or "").splitlines()[0][:60] if inc.note else ""
-        click.echo(f"{inc.id:5} {inc.when.date()} {inc.kind:20} {inc.contact:5} "
+        click.echo(f"{inc.id:5} {inc.date} {inc.kind:20} {inc.contact:5} "
                    f"{inc.platform or '-':10} {len(inc.evidence)} file(s)  {note}")
 
 

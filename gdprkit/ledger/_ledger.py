@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
+from .._validate import DATE_RANGE_TEXT, date_in_range
 from .._version import __version__
 from ..errors import (
     BadInput,
@@ -44,6 +45,8 @@ from ..model import (
     Request,
     RequestEvent,
     VerifyReport,
+    fixed_offset,
+    offset_seconds,
 )
 from . import crypto, schema
 from .merkle import leaf_hash
@@ -89,6 +92,15 @@ def _parse_ts(text: str | None) -> _dt.datetime | None:
     if not text:
         return None
     return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _incident_time(data: dict) -> _dt.datetime:
+    """An incident's ``when`` at the UTC offset it was given in (UTC when none is stored)."""
+    when = _parse_ts(data["when"])
+    offset = data.get("utc_offset")
+    if offset and isinstance(offset, int) and -86400 < offset < 86400:
+        when = when.astimezone(fixed_offset(offset))
+    return when
 
 
 # ensure_ascii keeps any Python str (even lone surrogates) exactly round-trippable
@@ -556,7 +568,7 @@ class Ledger:
             view.evidence_owner.update(dict.fromkeys(eids, ref))
             view.incidents[ref] = Incident(
                 id=ref, kind=data["kind"], contact=data["contact"],
-                when=when or _parse_ts(data["when"]), platform=data.get("platform"),
+                when=when or _incident_time(data), platform=data.get("platform"),
                 note=data.get("note"), action=data.get("action") or "none",
                 recorded_at=created, seq=seq,
             )
@@ -718,18 +730,24 @@ class Ledger:
             raise BadInput(f"contact {item.contact} was shredded; add the contact again")
         note = _clean_text(item.note, "the note")
         platform = _clean_text(item.platform, "the platform", limit=200)
-        when = item.when or self._clock()
+        # the instant in UTC, and the offset it was given in (now: the local zone's)
+        when = item.when or self._clock().astimezone()
         if when.tzinfo is None:
             when = when.astimezone()
+        if not date_in_range(when):
+            raise BadInput(f"the incident time {when.isoformat()} is out of range",
+                           hint=f"gdprkit accepts dates {DATE_RANGE_TEXT}")
+        offset = offset_seconds(when)
+        when = when.astimezone(fixed_offset(offset))
         prepared = [self._prepare_evidence(ev) for ev in item.evidence]
         try:
             ref = self._next_id("incident")
             eids = [self._next_id("evidence") for _ in prepared]
             when_iso = _iso(when)
             self._append("incident", ref, {
-                "kind": kind, "contact": item.contact, "when": when_iso,
+                "kind": kind, "contact": item.contact, "when": when_iso, "utc_offset": offset,
                 "platform": platform, "note": note, "action": action, "evidence": eids,
-            }, when=when if when.tzinfo is _dt.UTC else when.astimezone(_dt.UTC))
+            }, when=when)
             for eid, (meta, stream) in zip(eids, prepared, strict=True):
                 self._append("evidence", eid, dict(meta, incident=ref), stream=stream)
         finally:
@@ -790,7 +808,7 @@ class Ledger:
                 continue
             if kind and inc.kind != kind:
                 continue
-            if since and inc.when.date() < since:
+            if since and inc.when.date() < since:  # the day where it happened
                 continue
             out.append(inc)
         return sorted(out, key=lambda i: (i.seq or 0))
@@ -1008,7 +1026,7 @@ class Ledger:
             "verifier_key": self.verifier_key(),
             "profile": asdict(self.profile()) if self.profile() else None,
             "contacts": [asdict(c) for c in self.contacts()],
-            "incidents": [asdict(i) for i in self.incidents()],
+            "incidents": [i.to_dict() for i in self.incidents()],
             "requests": [asdict(r) for r in self.requests()],
         }
 

@@ -32,7 +32,7 @@ Top-level variables
 Filters (all in the letter's language, via Babel)
 -------------------------------------------------
 ``value|date("d MMMM y")``      a date (CLDR pattern, or short/medium/long/full)
-``value|datetime("d MMMM y, HH:mm")``  a date-time (shown in UTC)
+``value|datetime("d MMMM y, HH:mm")``  a date-time (at its own UTC offset, else UTC)
 ``n|number``                    a number with the language's separators
 ``n|filesize``                  a byte count: ``12.5 kB``
 ``code|country_name``           ``IT`` -> ``Italy`` / ``Italia``
@@ -178,8 +178,9 @@ class EvidenceView:
 
 @dataclass(frozen=True)
 class IncidentView:
-    """One incident: ``number`` (1.. as listed), ``id kind when`` (UTC
-    date-time) ``day`` (its date) ``platform`` (display name, or None - also
+    """One incident: ``number`` (1.. as listed), ``id kind when`` (date-time at
+    the UTC offset it was given in) ``day`` (its date there: the day the user
+    meant) ``platform`` (display name, or None - also
     when it happened by e-mail) ``by_email`` (bool) ``note``
     (the user's words or None) ``action`` (blocked/reported/removed/none)
     ``evidence`` (tuple of EvidenceView)."""
@@ -346,10 +347,8 @@ def evidence_view(ev) -> EvidenceView:
 def incident_views(incidents) -> list[IncidentView]:
     out = []
     for number, inc in enumerate(incidents, start=1):
-        when = inc.when
+        when = inc.when  # at its own UTC offset: its date is the day it happened there
         by_email = (inc.platform or "").strip().lower() in EMAIL_CHANNELS
-        if when.tzinfo is not None:
-            when = when.astimezone(_dt.UTC)
         out.append(
             IncidentView(
                 number=number,

@@ -207,7 +207,9 @@ def _filters() -> dict:
 
     @pass_context
     def datetime(ctx, value, pattern="medium"):
-        return format_datetime(value, pattern, tzinfo=_dt.UTC, locale=loc(ctx))
+        # at its own UTC offset (an incident's, as given); UTC for times without one
+        zone = getattr(value, "tzinfo", None) or _dt.UTC
+        return format_datetime(value, pattern, tzinfo=zone, locale=loc(ctx))
 
     @pass_context
     def number(ctx, value):
