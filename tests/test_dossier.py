@@ -633,6 +633,66 @@ def test_manifest_without_page_hashes_is_malformed(dossier, run, tmp_path):
     assert r.exit_code == 3 and "malformed" in r.stderr and "pages" in r.stderr
 
 
+def _damaged_copies(path: Path, folder: Path) -> dict[str, Path]:
+    raw = path.read_bytes()
+    xref = raw.rindex(b"\nxref\n")
+    table = raw[xref:].split(b"\n")
+    entry = table[3 + 5]  # object 5's offset, moved by a few bytes
+    table[3 + 5] = b"%010d" % (int(entry[:10]) + 7) + entry[10:]
+    copies = {
+        "truncated": raw[: len(raw) * 2 // 5],  # `head -c`
+        "no-xref": raw[: xref + 1] + raw[raw.rindex(b"trailer"):],
+        "cut-after-last-object": raw[: raw.rindex(b"endobj") + 7],
+        "bad-offset": raw[:xref] + b"\n".join(table),
+        "hole": raw[:len(raw) // 2] + raw[len(raw) // 2 + 100:],
+    }
+    out = {}
+    for name, data in copies.items():
+        out[name] = folder / f"{name}.pdf"
+        out[name].write_bytes(data)
+    return out
+
+
+def test_damaged_dossier_is_exit_3_not_silently_repaired(dossier, run, tmp_path):
+    path, _ = dossier
+    for name, bad in _damaged_copies(path, tmp_path).items():
+        with pikepdf.open(bad) as pdf:  # qpdf's recovery would make it look whole
+            assert len(pdf.pages) > 0, name
+        r = run("verify-dossier", bad, "--json")
+        assert r.exit_code == 3, (name, r.output)
+        problems = json.loads(r.stdout)["problems"]
+        assert problems[0].startswith("the PDF file is damaged ("), (name, problems)
+        assert problems[0].endswith("): it is not the dossier as exported")
+        with pytest.raises(TamperDetected, match="damaged"):
+            verify_dossier(bad)
+
+
+def test_damaged_dossier_error_is_one_line_in_a_real_process(dossier, tmp_path):
+    from tests.conftest import venv_bin
+
+    path, _ = dossier
+    trunc = tmp_path / "trunc.pdf"
+    trunc.write_bytes(path.read_bytes()[:50000])
+    r = subprocess.run([venv_bin("gdprkit"), "verify-dossier", str(trunc)], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 3 and r.stdout == ""
+    assert r.stderr.splitlines() == ["Error: dossier check failed: the PDF file is damaged "
+                                     "(can't find startxref): it is not the dossier as exported"]
+
+
+def test_damaged_pdf_that_is_no_dossier_is_exit_1(run, tmp_path):
+    from reportlab.pdfgen.canvas import Canvas
+
+    plain = tmp_path / "plain.pdf"
+    c = Canvas(str(plain))
+    c.drawString(100, 100, "just a PDF")
+    c.save()
+    for name, bad in _damaged_copies(plain, tmp_path).items():
+        r = run("verify-dossier", bad)
+        assert r.exit_code == 1, (name, r.output)
+        assert "not a readable PDF" in r.stderr or "not a gdprkit dossier" in r.stderr
+
+
 # -- consistency with the ledger ----------------------------------------------------------
 
 

@@ -257,3 +257,20 @@ def test_quiet_pyhanko_silences_children_and_restores():
         assert seen == ["pyhanko.sign.validation.generic_cms"]
     finally:
         logging.getLogger().removeHandler(catch)
+
+
+def test_signed_dossier_opens_without_recovery_and_truncation_is_damage(small, run, pki,
+                                                                        tmp_path):
+    """pyHanko appends the signature as an incremental update: it must read as is."""
+    out = tmp_path / "signed.pdf"
+    assert run("export", "pdf", "-o", out, "--sign", pki["p12"],
+               "--sign-passphrase-file", pki["pass"]).exit_code == 0
+    with pikepdf.open(out, attempt_recovery=False) as pdf:
+        assert pdf.attachments["gdprkit-dossier.json"].get_file().read_bytes()
+        assert len(pdf.pages) > 0 and pdf.get_warnings() == []
+    assert run("verify-dossier", out).exit_code == 0
+    raw = out.read_bytes()
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(raw[: raw.rindex(b"startxref")])  # the signed revision loses its end
+    r = run("verify-dossier", cut)
+    assert r.exit_code == 3 and "the PDF file is damaged" in r.stderr

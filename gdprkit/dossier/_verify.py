@@ -1,6 +1,9 @@
 """``verify-dossier``: check a dossier without trusting anything in it but math.
 
-Checks, each reported separately:
+The file is opened without qpdf's recovery: a damaged file (truncated, a
+broken cross-reference table, an object not where the table says) is
+reported as such, never repaired and then passed.  Then these checks, each
+reported separately:
 
 * every attachment re-hashed against the manifest (``gdprkit-dossier.json``),
   and each manifest hash found printed in the evidence tables;
@@ -65,40 +68,115 @@ class DossierReport:
 def verify_dossier(path: str | os.PathLike, *, ledger=None) -> DossierReport:
     """Check a dossier; returns the report, or raises TamperDetected carrying it.
 
-    BadInput when ``path`` is not a PDF or not a gdprkit dossier.  With
-    ``ledger`` (an open Ledger), also checks that the dossier's checkpoint is
-    consistent with the ledger's current one.
+    BadInput when ``path`` is not a PDF or not a gdprkit dossier.  A damaged
+    dossier (truncated, broken cross-reference table: anything qpdf would
+    have to repair) is TamperDetected: it is not the file as exported, and
+    it is never silently repaired.  With ``ledger`` (an open Ledger), also
+    checks that the dossier's checkpoint is consistent with the ledger's
+    current one.
     """
-    import pikepdf
-
-    try:
-        pdf = pikepdf.open(path)
-    except (pikepdf.PdfError, pikepdf.PasswordError, ValueError):
-        raise BadInput(f"{os.fspath(path)!r} is not a readable PDF file") from None
     report = DossierReport()
+    pdf = _open(report, path)
     with pdf:
-        files = _attachments(pdf)
-        if _manifest.NAME not in files:
-            raise BadInput(f"{os.fspath(path)!r} is not a gdprkit dossier "
-                           f"(it has no {_manifest.NAME} attachment)")
         try:
-            manifest = _manifest.parse(files[_manifest.NAME].read_bytes())
-        except TamperDetected as err:
-            report.problems.append(err.message)
+            manifest = _check_contents(report, pdf, path)
+            failure = None
+        except (BadInput, TamperDetected) as err:
+            manifest, failure = None, err
+        # without recovery, qpdf turns what it cannot read into warnings
+        # (and null objects): any warning means the file is damaged
+        warnings = pdf.get_warnings()
+        if warnings and (failure is None or isinstance(failure, TamperDetected)
+                         or _looks_like_dossier(pdf)):
+            report.problems.insert(0, _damage(path, warnings))
             _raise(report)
-        except Exception:
-            report.problems.append(f"the embedded {_manifest.NAME} cannot be read")
-            _raise(report)
-        root = _check_checkpoint(report, manifest)
-        _check_proofs(report, manifest, root)
-        _check_attachments(report, manifest, files)
-        _check_printed(report, manifest, pdf)
-    report.signature = _check_signature(report, path)
+        if failure is not None:
+            raise failure
+        signed = _has_signature_field(pdf)
+    report.signature = _check_signature(report, path) if signed else None
     if ledger is not None:
         _check_ledger(report, manifest, ledger)
     if report.problems:
         _raise(report)
     return report
+
+
+def _open(report: DossierReport, path):
+    """Open without qpdf's silent recovery; a damaged dossier is reported."""
+    import pikepdf
+
+    def unreadable() -> BadInput:
+        return BadInput(f"{os.fspath(path)!r} is not a readable PDF file")
+
+    try:
+        return pikepdf.open(path, attempt_recovery=False)
+    except pikepdf.PasswordError:
+        raise unreadable() from None
+    except (pikepdf.PdfError, ValueError) as err:
+        reason = str(err)
+    # Is it a gdprkit dossier, only damaged?  Ask qpdf to repair a copy in
+    # memory just to find out; the repaired file is never checked.
+    try:
+        with pikepdf.open(path) as repaired:
+            ours = _looks_like_dossier(repaired)
+    except Exception:
+        ours = False
+    if not ours:
+        raise unreadable()
+    report.problems.append(_damage(path, [reason]))
+    _raise(report)
+
+
+def _damage(path, messages: list[str]) -> str:
+    """One line naming qpdf's first complaint about a damaged file."""
+    name = os.fspath(path)
+    first = " ".join(str(messages[0]).split())
+    if first.startswith(name):
+        first = first[len(name):].lstrip(": ")
+        if first.startswith("(") and "): " in first:  # "(offset 9): xref not found"
+            where, _, what = first[1:].partition("): ")
+            first = f"{what}, {where}"
+    more = len(messages) - 1
+    tail = f", and {more} more complaint{'s' if more != 1 else ''}" if more else ""
+    return (f"the PDF file is damaged ({first or 'unreadable'}{tail}): it is not the "
+            "dossier as exported")
+
+
+def _looks_like_dossier(pdf) -> bool:
+    """Whether a (possibly damaged) PDF carries gdprkit's marks."""
+    import pikepdf
+
+    with contextlib.suppress(Exception):
+        if _manifest.NAME in pikepdf.NameTree(pdf.Root.Names.EmbeddedFiles):
+            return True
+    with contextlib.suppress(Exception):
+        if str(pdf.trailer.Info.Creator).startswith("gdprkit "):
+            return True
+    with contextlib.suppress(Exception):
+        if b"<xmp:CreatorTool>gdprkit " in pdf.Root.Metadata.read_bytes():
+            return True
+    return False
+
+
+def _check_contents(report: DossierReport, pdf, path) -> dict:
+    """The checks of the PDF's own contents; returns the parsed manifest."""
+    files = _attachments(pdf)
+    if _manifest.NAME not in files:
+        raise BadInput(f"{os.fspath(path)!r} is not a gdprkit dossier "
+                       f"(it has no {_manifest.NAME} attachment)")
+    try:
+        manifest = _manifest.parse(files[_manifest.NAME].read_bytes())
+    except TamperDetected as err:
+        report.problems.append(err.message)
+        _raise(report)
+    except Exception:
+        report.problems.append(f"the embedded {_manifest.NAME} cannot be read")
+        _raise(report)
+    root = _check_checkpoint(report, manifest)
+    _check_proofs(report, manifest, root)
+    _check_attachments(report, manifest, files)
+    _check_printed(report, manifest, pdf)
+    return manifest
 
 
 def _raise(report: DossierReport):
@@ -248,26 +326,21 @@ def _check_printed(report: DossierReport, manifest: dict, pdf) -> None:
                                "from the manifest's verifier key")
 
 
-def _signature_fields(path) -> bool:
-    import pikepdf
-
-    with pikepdf.open(path) as pdf:
-        try:
-            fields = pdf.Root.AcroForm.Fields
-        except (AttributeError, KeyError):
-            return False
-        stack = list(fields)
-        while stack:
-            f = stack.pop()
-            if f.get("/FT") == "/Sig" and "/V" in f:
-                return True
-            stack.extend(f.get("/Kids", []))
+def _has_signature_field(pdf) -> bool:
+    try:
+        fields = pdf.Root.AcroForm.Fields
+    except (AttributeError, KeyError):
+        return False
+    stack = list(fields)
+    while stack:
+        f = stack.pop()
+        if f.get("/FT") == "/Sig" and "/V" in f:
+            return True
+        stack.extend(f.get("/Kids", []))
     return False
 
 
 def _check_signature(report: DossierReport, path) -> dict | None:
-    if not _signature_fields(path):
-        return None
     try:
         from pyhanko.pdf_utils.reader import PdfFileReader
         from pyhanko.sign.validation import validate_pdf_signature
