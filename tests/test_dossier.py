@@ -708,6 +708,33 @@ def test_verify_with_ledger_consistency(filled, dossier, run, tmp_path):
     assert report["ledger"]["evidence_matched"] == len(report["attachments"]) > 0
 
 
+def test_global_ledger_option_turns_the_ledger_check_on(filled, dossier, run, ledger_path):
+    path, _ = dossier
+    filled["ledger"].add_contact("Later Entry")
+    r = run("verify-dossier", path, "--json")  # $GDPRKIT_LEDGER alone: no ledger check
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["ledger"] is None
+    r = run("--ledger", ledger_path, "verify-dossier", path, "--json")
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.stdout)
+    assert report["ledger"]["consistent"] is True
+    assert report["ledger"]["evidence_matched"] == len(report["attachments"]) > 0
+    r = run("--ledger", ledger_path, "verify-dossier", path)
+    assert r.exit_code == 0 and "consistent with the ledger" in r.stdout
+    assert "--ledger PATH" in run("verify-dossier", "--help").output
+
+
+def test_global_ledger_option_finds_another_ledger(dossier, run, tmp_path):
+    from gdprkit.ledger import KdfParams, Ledger
+    from tests.conftest import PASSPHRASE
+
+    path, _ = dossier
+    other = tmp_path / "other.db"
+    Ledger.create(other, PASSPHRASE, kdf=KdfParams.minimum()).close()
+    r = run("--ledger", other, "verify-dossier", path)
+    assert r.exit_code == 3 and "another ledger" in r.stderr
+
+
 def test_verify_with_another_ledger_fails(dossier, run, tmp_path):
     from gdprkit.ledger import KdfParams, Ledger
     from tests.conftest import PASSPHRASE

@@ -13,7 +13,9 @@ pass_app = click.make_pass_decorator(App)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False), metavar="FILE.pdf")
 @click.option("--with-ledger", is_flag=True,
               help="Also check that the dossier's checkpoint is consistent with the current "
-              "ledger (opens the ledger: needs its passphrase).")
+              "ledger (opens the ledger: needs its passphrase). Implied by the global "
+              "option --ledger PATH (gdprkit --ledger PATH verify-dossier ...), not by "
+              "$GDPRKIT_LEDGER.")
 @json_option
 @pass_app
 def verify_dossier(app: App, file, with_ledger, as_json):
@@ -25,13 +27,20 @@ def verify_dossier(app: App, file, with_ledger, as_json):
     when there is one (whether its certificate is trusted is reported, not
     required).
 
+    With --with-ledger, or when the ledger is named on the command line
+    (gdprkit --ledger PATH verify-dossier FILE.pdf), it also checks that the
+    dossier's checkpoint is consistent with that ledger and that each file's
+    SHA-256 is the one the ledger recorded.
+
     Exit code 0 when all hold, 3 naming what does not, 1 when FILE is not a
     gdprkit dossier.
     """
     from ..dossier import verify_dossier as run
     from ..errors import TamperDetected
 
-    led = app.open_ledger() if with_ledger else None
+    # an explicit global --ledger asks for the ledger check; $GDPRKIT_LEDGER
+    # (set once for every command) does not
+    led = app.open_ledger() if with_ledger or app.ledger_path else None
     try:
         try:
             report = run(file, ledger=led)
