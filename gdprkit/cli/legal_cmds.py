@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ._common import ISO_DATE, emit_json, json_option
+from ._common import EVENT_DATE, emit_json, json_option
 
 
 def _source_line(snapshot_date: str) -> str:
@@ -12,7 +12,7 @@ def _source_line(snapshot_date: str) -> str:
 
 
 @click.command("due")
-@click.argument("received", metavar="RECEIVED_DATE", type=ISO_DATE)
+@click.argument("received", metavar="RECEIVED_DATE", type=EVENT_DATE)
 @click.option(
     "--country",
     required=True,

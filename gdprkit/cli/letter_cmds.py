@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from ..model import FORMATS, LANGUAGES, LetterKind
-from ._common import ISO_DATE, App, echo_err, emit_json, json_option
+from ._common import EVENT_DATE, App, echo_err, emit_json, json_option
 
 pass_app = click.make_pass_decorator(App)
 
@@ -45,7 +45,7 @@ def _format_for(output: str | None, fmt: str | None) -> str:
 @click.option("-o", "--output", metavar="FILE|-", help="Write the letter here (default: stdout).")
 @click.option("--template-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Your templates (see 'gdprkit templates copy'); built-ins fill the gaps.")
-@click.option("--sent", type=ISO_DATE, metavar="DATE",
+@click.option("--sent", type=EVENT_DATE, metavar="DATE",
               help="Date the letter is sent; counts as receipt for the deadline. Default: today.")
 @click.option("--no-record", is_flag=True, help="Do not record the letter as a request.")
 @click.option("--attach-pdf", is_flag=True, help="eml only: attach the letter as PDF too.")
@@ -78,6 +78,7 @@ def letter(app: App, kind, incident_ids, contact_id, request_id, lang, fmt, outp
     from ..letters.from_ledger import letter_from_ledger, record_letter
 
     fmt = _format_for(output, fmt)
+    _warn_unusual_sent(sent)
     to_stdout = output in (None, "-")
     if attach_pdf and fmt != "eml":
         raise BadInput("--attach-pdf goes with --format eml")
@@ -117,6 +118,27 @@ def letter(app: App, kind, incident_ids, contact_id, request_id, lang, fmt, outp
     else:
         click.echo(req.id)
         echo_err(f"Wrote {output}; recorded as request {req.id}{due}")
+
+
+# --sent further from today than this is probably a typing error: said, not refused
+SENT_FUTURE_DAYS = 7
+SENT_PAST_DAYS = 2 * 365
+
+
+def _warn_unusual_sent(sent, today=None) -> None:
+    """A warning on stderr when --sent is more than a week ahead or two years back."""
+    import datetime as _dt
+
+    if sent is None:
+        return
+    today = today or _dt.date.today()
+    ahead = (sent - today).days
+    if ahead > SENT_FUTURE_DAYS:
+        echo_err(f"Warning: --sent {sent.isoformat()} is {ahead} days in the future; "
+                 "the deadline is counted from it")
+    elif -ahead > SENT_PAST_DAYS:
+        echo_err(f"Warning: --sent {sent.isoformat()} is {-ahead // 365} years in the past; "
+                 "the deadline is counted from it")
 
 
 def _summary(rendered, request_id, output) -> dict:

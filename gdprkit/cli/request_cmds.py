@@ -11,7 +11,7 @@ import datetime as _dt
 import click
 
 from ..legal.lifecycle import EVENT_TYPES
-from ._common import ISO_DATE, App, echo_err, emit_json, json_option
+from ._common import EVENT_DATE, ISO_DATE, App, echo_err, emit_json, json_option
 
 pass_app = click.make_pass_decorator(App)
 
@@ -121,7 +121,7 @@ def requests_cmd(app: App, only_open, overdue, due_within, as_json, today):
 @click.option(
     "--on",
     "on",
-    type=ISO_DATE,
+    type=EVENT_DATE,
     help="When it happened (default today). For 'extended': the day the controller told you.",
 )
 @click.option("--note", help="Details, e.g. the reasons given for an extension.")

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from .._validate import check_date
 from ..errors import BadInput
 
 __all__ = [
@@ -275,6 +276,7 @@ def explain_due(
         received = received.date()
     if not isinstance(received, _dt.date):
         raise BadInput(f"{received!r} is not a date")
+    check_date(received, "the receipt date")
     cc, sub = normalize_country(country, subdivision)
     months = 3 if extended else 1
     nominal = add_months(received, months)
@@ -326,5 +328,6 @@ def complaint_followup_date(
     go to court.  Counted like Art. 12(3): three months, then the next
     working day.
     """
+    check_date(filed, "the filing date")
     cc, sub = normalize_country(country, subdivision)
     return _roll(add_months(filed, 3), cc, sub)[0]
