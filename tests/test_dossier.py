@@ -356,6 +356,56 @@ def test_cli_bad_inputs(filled, run, tmp_path):
     assert "byte-reproducible" in r.output
 
 
+def test_cli_export_pdf_to_stdout(filled, cli_env, tmp_path):
+    """-o - writes the PDF, and only the PDF, on stdout (a real process and pipe)."""
+    from tests.conftest import venv_bin
+
+    to_file = tmp_path / "file.pdf"
+    r = subprocess.run([venv_bin("gdprkit"), "export", "pdf", "-o", str(to_file)],
+                       capture_output=True, cwd=tmp_path, timeout=120)
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run([venv_bin("gdprkit"), "export", "pdf", "-o", "-"], capture_output=True,
+                       cwd=tmp_path, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert not (tmp_path / "-").exists()
+    assert r.stdout == to_file.read_bytes()  # byte for byte the same dossier
+    assert r.stderr.decode().splitlines() == [
+        "Wrote the dossier to stdout: 3 incident(s), 5 attached file(s), "
+        f"{_pages(to_file)} pages (it holds personal data: keep it safe)"]
+    piped = tmp_path / "piped.pdf"
+    piped.write_bytes(r.stdout)
+    verify_dossier(piped)
+    # --json would share stdout with the PDF: a usage error, and nothing written
+    r = subprocess.run([venv_bin("gdprkit"), "export", "pdf", "-o", "-", "--json"],
+                       capture_output=True, cwd=tmp_path, timeout=120)
+    assert r.returncode == 2 and r.stdout == b"" and b"--json" in r.stderr
+
+
+def test_export_dossier_to_a_stream(filled, tmp_path):
+    class Pipe(io.RawIOBase):  # write-only, not seekable: like a pipe
+        def __init__(self):
+            self.data = bytearray()
+
+        def writable(self):
+            return True
+
+        def write(self, b):
+            self.data += b
+            return len(b)
+
+    a = tmp_path / "a.pdf"
+    by_name = export_dossier(filled["ledger"], a)
+    pipe = Pipe()
+    by_stream = export_dossier(filled["ledger"], pipe)
+    assert bytes(pipe.data) == a.read_bytes()
+    assert by_stream.sha256 == by_name.sha256 and by_stream.pages == by_name.pages
+
+
+def _pages(path) -> int:
+    with pikepdf.open(path) as pdf:
+        return len(pdf.pages)
+
+
 def test_verify_dossier_on_non_dossiers_is_exit_1(run, tmp_path):
     from reportlab.pdfgen.canvas import Canvas
 

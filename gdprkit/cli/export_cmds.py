@@ -37,8 +37,9 @@ def export_json(app: App, output):
 
 
 @export.command("pdf")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="FILE",
-              help="The dossier to write (PDF/A-3b).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              metavar="FILE", help="The dossier to write (PDF/A-3b); '-' for stdout (binary: "
+              "nothing else is printed there).")
 @click.option("--contact", metavar="ID", help="Only incidents of this contact.")
 @click.option("--incident", "incidents", multiple=True, metavar="ID",
               help="Only these incidents (repeatable).")
@@ -67,11 +68,21 @@ def export_pdf(app: App, output, contact, incidents, since, until, lang, sign_p1
 
     The same ledger state and options give a byte-identical file (the
     generation time is that of the newest ledger entry included), unless
-    --sign is given. Check a dossier with 'gdprkit verify-dossier'.
+    --sign is given. With -o - the PDF goes to stdout and the summary to
+    stderr. Check a dossier with 'gdprkit verify-dossier'.
     """
+    import sys
+
     from ..dossier import Scope, export_dossier, load_signer
     from ..errors import BadInput
 
+    to_stdout = output == "-"
+    if to_stdout and as_json:
+        raise click.UsageError("--json prints on stdout, where '-o -' writes the dossier: "
+                               "use one or the other")
+    if to_stdout and sys.stdout.isatty():
+        raise BadInput("refusing to write a PDF to the terminal",
+                       hint="redirect stdout to a file or a pipe, or give -o FILE")
     if sign_passphrase_file and not sign_p12:
         raise BadInput("--sign-passphrase-file needs --sign")
     signer = None
@@ -79,11 +90,17 @@ def export_pdf(app: App, output, contact, incidents, since, until, lang, sign_p1
         signer = load_signer(sign_p12, _sign_passphrase(sign_passphrase_file))
     scope = Scope(contact=contact, incidents=tuple(incidents), since=since, until=until)
     with app.open_ledger() as led:
-        result = export_dossier(led, output, scope=scope, lang=lang, signer=signer)
+        if to_stdout:
+            stdout = click.get_binary_stream("stdout")
+            result = export_dossier(led, stdout, scope=scope, lang=lang, signer=signer)
+            stdout.flush()
+        else:
+            result = export_dossier(led, output, scope=scope, lang=lang, signer=signer)
     if as_json:
         emit_json(result.to_dict())
     else:
-        echo_err(f"Wrote {output}: {result.incidents} incident(s), {result.attachments} "
+        where = "the dossier to stdout" if to_stdout else output
+        echo_err(f"Wrote {where}: {result.incidents} incident(s), {result.attachments} "
                  f"attached file(s), {result.pages} pages"
                  + (", signed" if result.signed else "")
                  + " (it holds personal data: keep it safe)")

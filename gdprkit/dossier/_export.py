@@ -10,6 +10,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from ._collect import Scope, collect
 
@@ -36,13 +37,43 @@ class ExportResult:
         }
 
 
-def export_dossier(ledger, output: str | os.PathLike, *, scope: Scope | None = None,
+class _HashingWriter:
+    """A write-only binary sink that hashes what passes through it (for pipes)."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+        self.sha = hashlib.sha256()
+
+    def write(self, data) -> int:
+        self.sha.update(data)
+        self.out.write(data)
+        return len(data)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def seek(self, *_args) -> int:  # pikepdf takes an object with seek() for a stream
+        raise io.UnsupportedOperation("seek")
+
+    def tell(self) -> int:
+        raise io.UnsupportedOperation("tell")
+
+
+def export_dossier(ledger, output: str | os.PathLike | BinaryIO, *, scope: Scope | None = None,
                    lang: str | None = None, signer=None) -> ExportResult:
     """Write the evidence dossier of ``ledger`` for ``scope`` to ``output``.
 
-    The same ledger state and options give a byte-identical file unless
-    ``signer`` (from :func:`load_signer`) is given: a signature carries its
-    signing time.
+    ``output`` is a file name (written atomically, mode 0600) or a writable
+    binary stream such as ``sys.stdout.buffer``, written in order, never
+    seeked.  The same ledger state and options give a byte-identical file
+    unless ``signer`` (from :func:`load_signer`) is given: a signature
+    carries its signing time.
     """
     from .._io import atomic_output
     from . import _manifest, _pdfa
@@ -61,10 +92,9 @@ def export_dossier(ledger, output: str | os.PathLike, *, scope: Scope | None = N
         "mod_date": ev.acquired_at,
     } for ev in carried_items]
 
-    target = Path(output)
-    with atomic_output(target) as out:
+    def write(out: BinaryIO, folder) -> None:
         fd, carrier_path = tempfile.mkstemp(prefix=".gdprkit-dossier-", suffix=".part",
-                                            dir=target.parent if str(target.parent) else ".")
+                                            dir=folder)
         try:
             with os.fdopen(fd, "w+b") as carrier:
                 carried = _pdfa.write_carrier(carrier, [ev.id for ev in carried_items],
@@ -82,12 +112,23 @@ def export_dossier(ledger, output: str | os.PathLike, *, scope: Scope | None = N
             from ._sign import sign_pdf
 
             out.write(sign_pdf(sink.getvalue(), signer, reason=L["title"]))
-    sha = hashlib.sha256()
-    with open(target, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            sha.update(block)
+
+    if hasattr(output, "write"):
+        hashing = _HashingWriter(output)
+        write(hashing, None)  # the carrier goes to the temporary folder
+        hashing.flush()
+        path, digest = str(getattr(output, "name", "<stream>")), hashing.sha.hexdigest()
+    else:
+        target = Path(output)
+        with atomic_output(target) as out:
+            write(out, target.parent if str(target.parent) else ".")
+        sha = hashlib.sha256()
+        with open(target, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                sha.update(block)
+        path, digest = str(target), sha.hexdigest()
     return ExportResult(
-        path=str(target), pages=pages, incidents=len(data.incidents),
+        path=path, pages=pages, incidents=len(data.incidents),
         evidence=len(data.evidence), attachments=len(carried_items),
-        generated_at=data.generated_at, sha256=sha.hexdigest(), signed=signer is not None,
+        generated_at=data.generated_at, sha256=digest, signed=signer is not None,
     )
