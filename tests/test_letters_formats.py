@@ -318,6 +318,33 @@ def test_xml_safe_replaces_what_xml_cannot_carry():
     assert xml_safe("a\x00b\x1fc\r\nd\re\ufffe") == "a\ufffdb\ufffdc\nd\ne\ufffd"
 
 
+def test_xml_safe_replaces_del_c1_and_bidi_controls_like_other_controls():
+    assert xml_safe("a\x7fb\x85c\x9fd") == "a\ufffdb\ufffdc\ufffdd"
+    for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
+        assert xml_safe(f"invoice{c}txt.exe") == "invoice\ufffdtxt.exe"
+    # the marks and joiners that scripts need are kept
+    assert xml_safe("\u05e9\u200f\u200d\U0001f600") == "\u05e9\u200f\u200d\U0001f600"
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md", "html", "eml", "pdf"])
+def test_del_and_bidi_overrides_in_user_text_are_replaced_in_every_format(fmt):
+    note = "bell\x07 del\x7f rlo\u202eexe.txt\u202c isolate\u2066x\u2069 end"
+    case = _hostile_case("Eve\u202e Mallory\x7f", note)
+    content = render_letter("erasure", fmt=fmt, **case).content
+    if fmt == "pdf":
+        text, _ = pdf_text(content)
+    elif fmt == "eml":
+        msg = parse_eml(content)
+        text = body(msg, "plain") + body(msg, "html") + str(msg["To"])
+    else:
+        text = content.decode()
+    for c in "\x07\x7f\u202e\u202c\u2066\u2069":
+        assert c not in text
+    assert flat("bell\ufffd del\ufffd rlo\ufffdexe.txt\ufffd isolate\ufffdx\ufffd end") in flat(
+        text.replace("\\", ""))
+    assert flat("Eve\ufffd Mallory\ufffd") in flat(text)
+
+
 # -- hostile data in any script, every format ----------------------------------
 SCRIPTS = st.sampled_from([
     "\U0001f600\U0001f469\u200d\U0001f4bb\U0001f1ee\U0001f1f9",  # emoji, ZWJ, flag

@@ -50,8 +50,15 @@ BLOCKS = frozenset(
 )
 _INLINE = {"b": "bold", "i": "italic", "code": "mono"}
 
-# Characters XML 1.0 cannot carry: C0 controls except TAB/LF/CR, surrogates, U+FFFE/U+FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Characters XML 1.0 cannot carry (C0 controls except TAB/LF/CR, surrogates,
+# U+FFFE/U+FFFF), and characters XML can carry but that act on the reader's
+# display instead of showing: DEL, the C1 controls, and the bidi embeddings,
+# overrides and isolates ("x\u202etxt.exe" shows as "xexe.txt").  The
+# same set the CLI neutralises on a terminal (gdprkit.cli._terminal).
+_NOT_XML = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufffe\uffff]"
+)
 _SPACE = re.compile(r"[ \t\r\n]+")
 
 
@@ -72,7 +79,12 @@ def _collapse(text: str) -> str:
 
 
 def xml_safe(text: str) -> str:
-    """``text`` with characters XML cannot carry replaced by U+FFFD, CR/LF made LF."""
+    """``text`` with characters XML cannot carry, DEL, C1 controls and bidi
+    embeddings/overrides/isolates replaced by U+FFFD; CR/LF made LF.
+
+    Every value a template prints goes through here, so the txt, md, html,
+    eml and pdf letters all show the same visible U+FFFD for them.
+    """
     if text.isprintable():  # no control character, surrogate or non-character at all
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
