@@ -117,3 +117,176 @@ def test_subprocess_extreme_dates(tmp_path, passfile):
     r = _cli(env, "log", "other", "--contact", "c1", "--when", "0001-01-01T00:30+01:00")
     assert r.returncode == 2 and "internal error" not in r.stderr
     assert "'0001-01-01T00:30+01:00' is out of range" in r.stderr
+
+
+# -- 2. country codes ---------------------------------------------------------------------
+@pytest.mark.parametrize("args", [
+    ["init", "--name", "Ada", "--country", "ZZ"],
+    ["profile", "set", "--country", "ZZ"],
+    ["contact", "add", "X", "--country", "ZZ"],
+    ["contact", "add", "X", "--country", "Italy"],
+    ["profile", "set", "--country", "US"],  # no supervisory authority to complain to
+    ["profile", "set", "--country", "DE", "--subdivision", "XX"],
+    ["profile", "set", "--country", "DE-BY", "--subdivision", "NW"],
+])
+def test_bad_country_codes_are_refused(run, initialized, tmp_path, args):
+    if args[0] == "init":
+        args = ["--ledger", tmp_path / "new.db", *args]
+    before = json.loads(run("profile", "show", "--json").stdout)
+    r = run(*args)
+    _usage_error(r, "--country")
+    assert json.loads(run("profile", "show", "--json").stdout) == before
+    assert json.loads(run("contact", "list", "--json").stdout) == []
+    assert not (tmp_path / "new.db").exists()
+
+
+def test_zz_message_names_the_value(run, initialized):
+    r = run("contact", "add", "X", "--country", "ZZ")
+    assert r.stderr.strip().splitlines()[-1] == (
+        "Error: Invalid value for '--country': country 'ZZ' is not an ISO 3166-1 country "
+        "code (use an ISO 3166-1 alpha-2 code such as IT, FR, GB or US, or a region such "
+        "as DE-BY)")
+
+
+@pytest.mark.parametrize(("given", "stored"), [
+    ("it", "IT"), (" fr ", "FR"), ("uk", "GB"), ("el", "GR"), ("de-by", "DE-BY"), ("CH", "CH"),
+])
+def test_profile_country_case_insensitive(run, initialized, given, stored):
+    r = run("profile", "set", "--country", given)
+    assert r.exit_code == 0, r.output
+    assert json.loads(run("profile", "show", "--json").stdout)["country"] == stored
+
+
+@pytest.mark.parametrize(("given", "stored"), [
+    ("us", "US"), ("JP", "JP"), ("ch", "CH"), ("de-nw", "DE-NW"), ("uk", "GB"), ("it", "IT"),
+])
+def test_contact_country_any_iso_code(run, initialized, given, stored):
+    r = run("contact", "add", "X", "--country", given, "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["country"] == stored
+
+
+def test_letter_to_a_contact_outside_the_eea(run, initialized, tmp_path):
+    """A letter to a contact in the US: US holidays, the country line, your authority."""
+    run("contact", "add", "Sam Seller", "--email", "sam@seller.example", "--country", "us",
+        "--org-address", "1 Main St\\nSpringfield, IL 62701")
+    run("log", "direct-pitch", "--contact", "c1", "--when", "2026-05-20", "--platform", "LinkedIn")
+    out = tmp_path / "x.txt"
+    r = run("letter", "objection", "--contact", "c1", "--lang", "en", "--sent", "2026-06-04",
+            "-o", out)
+    assert r.exit_code == 0, r.output
+    assert "due 2026-07-06" in r.stderr  # Saturday 4 July (Independence Day), then Sunday
+    text = " ".join(out.read_text(encoding="utf-8").split())
+    assert "UNITED STATES" in text and "Garante per la protezione dei dati personali" in text
+
+
+def test_subdivision_option(run, initialized):
+    r = run("profile", "set", "--country", "de", "--subdivision", "by")
+    assert r.exit_code == 0, r.output
+    assert json.loads(run("profile", "show", "--json").stdout)["country"] == "DE-BY"
+    # the Land alone changes the region of the country already set
+    assert run("profile", "set", "--subdivision", "NW").exit_code == 0
+    assert json.loads(run("profile", "show", "--json").stdout)["country"] == "DE-NW"
+    r = run("profile", "set", "--country", "IT")
+    assert r.exit_code == 0 and "Warning" not in r.stderr
+
+
+def test_plain_de_warns_at_init_and_profile_set(run, initialized, tmp_path):
+    r = run("profile", "set", "--country", "DE")
+    assert r.exit_code == 0
+    assert r.stderr.startswith("Warning: Germany has one supervisory authority per Land")
+    assert "--subdivision" in r.stderr
+    r = run("--ledger", tmp_path / "de.db", "init", "--name", "Lena", "--country", "de",
+            "--kdf-memory-mib", "19", "--kdf-iterations", "2")
+    assert r.exit_code == 0 and "Warning: Germany has one supervisory authority" in r.stderr
+    r = run("--ledger", tmp_path / "by.db", "init", "--name", "Lena", "--country", "DE",
+            "--subdivision", "BY", "--kdf-memory-mib", "19", "--kdf-iterations", "2")
+    assert r.exit_code == 0 and "Warning" not in r.stderr
+
+
+def test_letters_refuse_plain_de_without_a_land(run, world):
+    assert run("profile", "set", "--country", "DE").exit_code == 0
+    for kind in ("objection", "erasure", "access"):
+        r = run("letter", kind, "--contact", "c1", "--lang", "de", "--no-record")
+        _bad_input(r, "Germany has one supervisory authority per Land", "--subdivision")
+    r = run("letter", "objection", "--contact", "c1", "--authority", "DE", "--no-record")
+    _bad_input(r, "--authority DE", "DE-BY")
+    # a platform report names no authority: it still works
+    r = run("letter", "platform-report", "--incident", "i1", "--platform", "linkedin",
+            "--no-record")
+    assert r.exit_code == 0, r.output
+    # --authority DE-BY for one letter, or the Land in the profile
+    r = run("letter", "objection", "--contact", "c1", "--lang", "de", "--authority", "DE-BY",
+            "--no-record")
+    assert r.exit_code == 0, r.output
+    assert "Bayerisches Landesamt für Datenschutzaufsicht" in " ".join(r.stdout.split())
+    assert run("profile", "set", "--subdivision", "BE").exit_code == 0
+    r = run("letter", "objection", "--contact", "c1", "--lang", "de", "--no-record")
+    assert r.exit_code == 0, r.output
+    assert "Berliner Beauftragte für Datenschutz" in " ".join(r.stdout.split())
+
+
+def test_explicit_unknown_authority_is_refused(run, world):
+    r = run("letter", "objection", "--contact", "c1", "--authority", "US", "--no-record")
+    _bad_input(r, "'US'")
+
+
+# -- 4. e-mail addresses ---------------------------------------------------------------------
+BAD_EMAILS = ["me@@x.example", "me@x", "a,b@x.example", "me @x.example", "me@x.example,y.example",
+              "me@x_y.example", "\u00e8@x.example", "me@x\u0007.example", "<me@x.example>",
+              "me.@x.example", "me@", "@x.example", "two@x.example three@y.example"]
+
+
+@pytest.mark.parametrize("email", BAD_EMAILS)
+@pytest.mark.parametrize("where", ["contact", "org", "profile", "init"])
+def test_bad_email_refused_on_input(run, initialized, tmp_path, email, where):
+    args = {"contact": ["contact", "add", "X", "--email", email],
+            "org": ["contact", "add", "X", "--org-email", email],
+            "profile": ["profile", "set", "--email", email],
+            "init": ["--ledger", tmp_path / "n.db", "init", "--name", "A", "--email", email]}
+    r = run(*args[where])
+    _usage_error(r, "e-mail address")
+    assert json.loads(run("contact", "list", "--json").stdout) == []
+    assert json.loads(run("profile", "show", "--json").stdout)["email"] == "ada@example.org"
+
+
+@pytest.mark.parametrize("email", ["me@x.example", "first.last+tag@mail.example.org",
+                                   "o'neil@example.ie", "me@b\u00fccher.example",
+                                   "  spaced@example.org  "])
+def test_good_email_accepted_and_eml_renders(run, initialized, email):
+    r = run("contact", "add", "X", "--email", email, "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["email"] == email.strip()
+    run("log", "mailing-list", "--contact", "c1", "--when", "2026-03-02")
+    r = run("letter", "objection", "--contact", "c1", "--format", "eml", "--no-record",
+            "--sent", "2026-03-10")
+    assert r.exit_code == 0, r.output
+
+
+def test_eml_and_input_share_one_rule():
+    """Every address the input check accepts, the eml writer accepts, and vice versa."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from gdprkit._validate import email_parts
+    from gdprkit.errors import BadInput
+    from gdprkit.letters.writers.eml import _address
+
+    alphabet = st.sampled_from(list("ab.-_+@,; <>\"'\u00e8\u00fc\x07") + ["x", "example"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(alphabet, min_size=1, max_size=12).map("".join))
+    def check(text):
+        try:
+            email_parts(text)
+            ok = True
+        except BadInput:
+            ok = False
+        try:
+            _address("Name", text, "recipient")
+            eml_ok = True
+        except BadInput:
+            eml_ok = False
+        assert ok == eml_ok, text
+
+    check()

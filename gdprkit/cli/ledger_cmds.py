@@ -19,7 +19,12 @@ def _profile_options(f):
         click.option("--name", help="Your full name, as it should appear on letters."),
         click.option("--email", help="Your e-mail address (sender of e-mailed letters)."),
         click.option("--address", help="Your postal address; use \\n or repeat lines with newlines."),
-        click.option("--country", metavar="CC", help="Your country of residence (ISO code, e.g. IT, DE-BY)."),
+        click.option("--country", metavar="CC",
+                     help="Your country of residence (ISO code, e.g. IT, DE-BY); it picks the "
+                     "supervisory authority, so an EEA country, GB or CH."),
+        click.option("--subdivision", metavar="S",
+                     help="Your region, where a country has one authority per region: the Land "
+                     "for Germany (BY, BE, NW ...). Same as --country DE-BY."),
         click.option("--lang", type=click.Choice(["en", "it", "de", "fr", "es"]),
                      help="Default language of your letters."),
     ]):
@@ -31,6 +36,44 @@ def _unescape(text: str | None) -> str | None:
     return text.replace("\\n", "\n") if text is not None else None
 
 
+def _checked(check, value, option: str):
+    """``check(value)``, a bad value being a usage error naming the option (exit 2)."""
+    from ..errors import BadInput
+
+    try:
+        return check(value)
+    except BadInput as err:
+        raise click.BadParameter(str(err), param_hint=option) from None
+
+
+def _country(country: str | None, subdivision: str | None, *, requester: bool,
+             current: str | None = None) -> str | None:
+    """The country code to store (``IT``, ``GB`` for UK, ``DE-BY``), or a usage error."""
+    from .._validate import check_country
+
+    if subdivision and not country:
+        if not current:
+            raise click.BadParameter("a subdivision needs a country: give --country too",
+                                     param_hint="'--subdivision'")
+        country = current.split("-")[0]  # the Land of the country already set
+    hint = "'--country' / '--subdivision'" if subdivision else "'--country'"
+    return _checked(lambda v: check_country(v, subdivision=subdivision, requester=requester),
+                    country, hint)
+
+
+def _email(value: str | None, option: str) -> str | None:
+    from .._validate import check_email
+
+    return _checked(check_email, value, option)
+
+
+def _warn_land(country: str | None) -> None:
+    from .._validate import LAND_HINT, needs_land
+
+    if needs_land(country):
+        echo_err(f"Warning: {LAND_HINT}; letters ask for it until it is set.")
+
+
 # --------------------------------------------------------------------------- init
 @click.command()
 @_profile_options
@@ -40,7 +83,8 @@ def _unescape(text: str | None) -> str | None:
               help="Argon2id passes.")
 @json_option
 @pass_app
-def init(app: App, name, email, address, country, lang, kdf_memory_mib, kdf_iterations, as_json):
+def init(app: App, name, email, address, country, subdivision, lang, kdf_memory_mib,
+         kdf_iterations, as_json):
     """Create a new encrypted ledger and store your profile in it.
 
     Refuses to overwrite an existing file.  Prints the new ledger's id.
@@ -52,6 +96,8 @@ def init(app: App, name, email, address, country, lang, kdf_memory_mib, kdf_iter
     from ..ledger import KdfParams, Ledger
     from ..model import Profile
 
+    country = _country(country, subdivision, requester=True)
+    email = _email(email, "'--email'")
     path = app.resolve_ledger_path()
     if not app.ledger_path and not _env("GDPRKIT_LEDGER"):
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -67,6 +113,7 @@ def init(app: App, name, email, address, country, lang, kdf_memory_mib, kdf_iter
     kdf = KdfParams(memory_kib=kdf_memory_mib * 1024, iterations=kdf_iterations,
                     lanes=4 if kdf_memory_mib >= 32 else 1)
     with Ledger.create(path, passphrase, profile, kdf=kdf) as led:
+        _warn_land(country)
         if as_json:
             emit_json({"ledger_id": led.ledger_id, "path": str(path), "origin": led.origin,
                        "verifier_key": led.verifier_key()})
@@ -109,21 +156,30 @@ def profile_show(app: App, as_json):
 @_profile_options
 @json_option
 @pass_app
-def profile_set(app: App, name, email, address, country, lang, as_json):
+def profile_set(app: App, name, email, address, country, subdivision, lang, as_json):
     """Change fields of your profile (the others keep their value)."""
     from dataclasses import replace
 
     from ..errors import BadInput
     from ..model import Profile
 
+    email = _email(email, "'--email'")
+    if country is not None:
+        country = _country(country, subdivision, requester=True)
     changes = {k: v for k, v in dict(name=name, email=email, address=_unescape(address),
                                      country=country, lang=lang).items() if v is not None}
-    if not changes:
-        raise BadInput("nothing to change", hint="give at least one of --name --email --address --country --lang")
+    if not changes and subdivision is None:
+        raise BadInput("nothing to change", hint="give at least one of --name --email --address "
+                       "--country --subdivision --lang")
     with app.open_ledger() as led:
         current = led.profile() or Profile(name="")
+        if subdivision is not None and country is None:  # the region of the country set
+            changes["country"] = _country(None, subdivision, requester=True,
+                                          current=current.country)
         new = replace(current, **changes)
         led.set_profile(new)
+    if "country" in changes:
+        _warn_land(new.country)
     if as_json:
         emit_json(asdict(new))
 
@@ -142,12 +198,17 @@ def contact():
 @click.option("--org", help="The organisation they act for.")
 @click.option("--org-address", help="The organisation's postal address (\\n for new lines).")
 @click.option("--org-email", help="The organisation's e-mail address (e.g. its privacy contact).")
-@click.option("--country", metavar="CC", help="Country where the contact or organisation is established.")
+@click.option("--country", metavar="CC", help="Country where the contact or organisation is "
+              "established: any ISO code (US, CH ...), or a region such as DE-BY. It sets the "
+              "public holidays of the deadline.")
 @json_option
 @pass_app
 def contact_add(app: App, name, email, profile_url, platform, org, org_address, org_email,
                 country, as_json):
     """Add a contact; prints its id (c1, c2, ...)."""
+    email = _email(email, "'--email'")
+    org_email = _email(org_email, "'--org-email'")
+    country = _country(country, None, requester=False)
     with app.open_ledger() as led:
         c = led.add_contact(name, email=email, profile_url=profile_url, platform=platform,
                             org=org, org_address=_unescape(org_address), org_email=org_email,

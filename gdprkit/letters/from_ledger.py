@@ -116,20 +116,39 @@ def _fitting(kind: str, incidents: list[Incident]) -> tuple[list[Incident], tupl
     return kept, left_out
 
 
-def authority_for(profile, code: str | None, *, required: bool):
-    """The supervisory authority to name (or to address, for a complaint)."""
+def authority_for(profile, code: str | None, *, required: bool, named: bool = True):
+    """The supervisory authority to name (or to address, for a complaint).
+
+    ``code`` (``--authority``) wins over the profile's country.  Germany has
+    one authority per Land, and a letter must name the authority (issue 4):
+    plain ``DE`` is refused, asking for the Land, unless the letter names no
+    authority (``named=False``: a platform report).
+    """
+    from .._validate import needs_land
     from ..legal import directory
 
+    explicit = bool(code)
     code = code or (profile.country if profile else None)
     if not code:
         if required:
             raise BadInput("a complaint goes to the authority of your country, which is not set",
                            hint="use --authority CC, or 'gdprkit profile set --country CC'")
         return None
+    if needs_land(code) and (named or explicit):
+        lands = ", ".join(c for c in directory.authority_codes() if c.startswith("DE-"))
+        if explicit:
+            raise BadInput("--authority DE: Germany has one supervisory authority per Land; "
+                           "give the Land as DE-XX", hint=f"valid: {lands}")
+        raise BadInput(
+            "your profile's country is DE, and Germany has one supervisory authority per "
+            "Land: the letter must name yours",
+            hint="give your Land with 'gdprkit profile set --subdivision XX' (or --authority "
+            f"DE-XX for this letter); XX is one of {lands.replace('DE-', '')}",
+        )
     try:
         return directory.authority_for_complaint(code)
     except GdprkitError:
-        if required:
+        if required or explicit:
             raise
         return None  # the letter then names "the competent supervisory authority"
 
@@ -176,7 +195,8 @@ def letter_from_ledger(
     found, person, req, left_out = select_facts(led, kind, incidents=incidents,
                                                 contact=contact, request=request)
     is_complaint = kind == LetterKind.COMPLAINT.value
-    named_authority = authority_for(profile, authority, required=is_complaint)
+    named_authority = authority_for(profile, authority, required=is_complaint,
+                                    named=kind != LetterKind.PLATFORM_REPORT.value)
     if is_complaint:
         recipient = recipient_from_directory(named_authority)
     elif kind == LetterKind.PLATFORM_REPORT.value:

@@ -12,10 +12,9 @@ import datetime as _dt
 import hashlib
 import re
 
+from ..._validate import email_parts, is_dns_name
 from ...errors import BadInput
 from ..markup import xml_safe
-
-_DOMAIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 
 
 def check_header(value: str | None, field: str) -> None:
@@ -24,7 +23,6 @@ def check_header(value: str | None, field: str) -> None:
         raise BadInput(f"the {field} contains a line break; e-mail headers cannot carry it")
 
 
-_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _ATEXT = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+$")
 _LINE = 78  # RFC 5322 2.1.1: lines SHOULD be no longer than 78 characters
 
@@ -36,23 +34,15 @@ def _address(name: str, email: str, field: str):
 
     check_header(name, f"{field} name")
     check_header(email, f"{field} e-mail address")
-    email = email.strip()
-    if email.count("@") != 1:
-        raise BadInput(f"the {field} e-mail address {email!r} is not an address")
-    local, domain = email.split("@")
-    if not local.isascii():
-        raise BadInput(f"the {field} e-mail address {email!r} has a non-ASCII local part, "
-                       "which a message without SMTPUTF8 cannot carry")
+    # the rule contact add / profile set check too: one @, a dot-atom local part,
+    # a DNS name (an internationalised domain comes back as punycode).  Address()
+    # alone takes "x.example,evil.example" as a domain: the header would then carry
+    # two recipients
+    local, domain = email_parts(email, f"the {field} e-mail address")
     try:
-        if not domain.isascii():  # an internationalised domain travels as punycode
-            domain = domain.encode("idna").decode("ascii")
         addr_spec = Address(username=local, domain=domain).addr_spec
-    except (UnicodeError, ValueError, IndexError, HeaderParseError) as err:
-        raise BadInput(f"the {field} e-mail address {email!r} is not valid: {err}") from None
-    # Address() takes "x.example,evil.example" as a domain: the header would then
-    # carry two recipients; only a plain dot-atom local part and a DNS name pass
-    if not _DOMAIN.match(domain) or not _LOCAL.match(local):
-        raise BadInput(f"the {field} e-mail address {email!r} is not valid")
+    except (ValueError, IndexError, HeaderParseError) as err:
+        raise BadInput(f"the {field} e-mail address {email.strip()!r} is not valid: {err}") from None
     # control characters become U+FFFD and runs of white space one space
     return " ".join(xml_safe(name).split()), addr_spec
 
@@ -148,7 +138,7 @@ def write_eml(
         "\0".join([subject, text, from_name, from_spec, to_name, to_spec, date.isoformat()]).encode()
     ).hexdigest()[:32]
     from_domain = from_spec.rpartition("@")[2]
-    domain = from_domain if _DOMAIN.match(from_domain) else "gdprkit.invalid"
+    domain = from_domain if is_dns_name(from_domain) else "gdprkit.invalid"
     msg["Message-ID"] = f"<gdprkit.{digest}@{domain}>"
     # quoted-printable keeps the message 7-bit clean for any mail relay
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
