@@ -186,6 +186,17 @@ def test_broken_user_template_exits_1_naming_file_and_line(run, world, tmp_path)
     assert str(path) in r.stderr and "line " in r.stderr
 
 
+def test_user_template_not_in_utf8_exits_1_naming_the_file(run, world, tmp_path):
+    path = tmp_path / "t6" / "en" / "access.j2"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\xff\xfe{\x00%\x00")
+    r = run("letter", "access", "--incident", world["incidents"][0], "--lang", "en",
+            "--template-dir", tmp_path / "t6", "--no-record")
+    assert r.exit_code == 1
+    assert r.stderr == (f"Error: template {path} is not UTF-8 text (byte 0xff at offset 0) "
+                        "(save it as UTF-8)\n")
+
+
 def test_templates_list_and_copy(run, tmp_path):
     r = run("templates", "list", "--json")
     assert r.exit_code == 0

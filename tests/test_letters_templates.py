@@ -59,6 +59,19 @@ def test_broken_user_template_names_file_and_line(tmp_path):
     assert str(user / "en" / "access.j2") in message and "line 3" in message
 
 
+@pytest.mark.parametrize("name", ["access.j2", "_wording.j2"])
+def test_user_template_that_is_not_utf8_names_the_file(tmp_path, name):
+    user = tmp_path / "tpl"
+    (user / "en").mkdir(parents=True)
+    source = (REPO_TEMPLATES / "en" / name).read_text(encoding="utf-8")
+    (user / "en" / name).write_bytes(source.encode("utf-16"))  # starts with \xff\xfe
+    with pytest.raises(BadInput) as err:
+        render_letter("access", template_dir=user, **golden_cases()["access"])
+    assert err.value.message == (
+        f"template {user / 'en' / name} is not UTF-8 text (byte 0xff at offset 0)")
+    assert err.value.hint == "save it as UTF-8"
+
+
 def test_missing_variable_names_template_line_and_variable(tmp_path):
     user = _user_dir(tmp_path, "access.j2",
                      '{% extends lang ~ "/_layout.j2" %}\n'

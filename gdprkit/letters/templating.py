@@ -165,13 +165,46 @@ def _sandbox_class():
     return LetterSandbox
 
 
+@functools.lru_cache(maxsize=1)
+def _loader_class():
+    """:class:`~jinja2.FileSystemLoader` that names the file it cannot decode.
+
+    Jinja reads a template file with ``Path.read_text``; a file that is not
+    UTF-8 (a user's template saved as UTF-16 or Latin-1) then fails with a bare
+    :class:`UnicodeDecodeError` that names no file.
+    """
+    import os
+
+    from jinja2 import FileSystemLoader
+    from jinja2.loaders import split_template_path
+
+    class LetterLoader(FileSystemLoader):
+        def get_source(self, environment, template):
+            try:
+                return super().get_source(environment, template)
+            except UnicodeDecodeError as err:
+                pieces = split_template_path(template)
+                path = next(
+                    (p for p in (os.path.join(root, *pieces) for root in self.searchpath)
+                     if os.path.isfile(p)),
+                    template,
+                )
+                raise BadInput(
+                    f"template {path} is not UTF-8 text (byte 0x{err.object[err.start]:02x} "
+                    f"at offset {err.start})",
+                    hint="save it as UTF-8",
+                ) from None
+
+    return LetterLoader
+
+
 @functools.lru_cache(maxsize=8)
 def _environment(user_dir: str | None):
-    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2 import StrictUndefined
 
     paths = ([user_dir] if user_dir else []) + [str(builtin_template_dir())]
     env = _sandbox_class()(
-        loader=FileSystemLoader(paths),
+        loader=_loader_class()(paths),
         undefined=StrictUndefined,
         autoescape=True,
         finalize=_finalize,
