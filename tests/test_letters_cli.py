@@ -212,6 +212,13 @@ def test_templates_list_and_copy(run, tmp_path):
     assert all(t["source"] == "user" for t in json.loads(r.stdout))
 
 
+def test_templates_copy_refuses_a_missing_parent_like_every_output(run, tmp_path):
+    r = run("templates", "copy", tmp_path / "some" / "new" / "path")
+    assert r.exit_code == 1
+    assert r.stderr.startswith(f"Error: the folder {tmp_path / 'some' / 'new'} does not exist")
+    assert not (tmp_path / "some").exists()
+
+
 def test_help_texts(run):
     for args in (["letter", "--help"], ["templates", "--help"], ["templates", "list", "--help"],
                  ["templates", "copy", "--help"]):

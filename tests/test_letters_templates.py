@@ -136,6 +136,19 @@ def test_copy_templates_then_refuse_to_overwrite(tmp_path):
         render_letter("complaint", **case).content
 
 
+def test_copy_templates_refuses_a_missing_parent_folder(tmp_path):
+    with pytest.raises(BadInput) as err:
+        copy_templates(tmp_path / "no" / "such" / "mine")
+    assert err.value.message == f"the folder {tmp_path / 'no' / 'such'} does not exist"
+    assert not (tmp_path / "no").exists()
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(BadInput, match="is not a folder"):
+        copy_templates(tmp_path / "file")
+    # the folder itself may be new, or exist already (empty)
+    (tmp_path / "empty").mkdir()
+    assert copy_templates(tmp_path / "empty") and copy_templates(tmp_path / "new")
+
+
 def _macro_env():
     from gdprkit.letters.templating import _environment
 

@@ -80,12 +80,21 @@ def list_templates(template_dir=None) -> list[dict]:
 
 
 def copy_templates(dest) -> list[Path]:
-    """Copy the built-in templates into ``dest`` (created) to customise them.
+    """Copy the built-in templates into ``dest`` to customise them.
 
-    Refuses to overwrite an existing file; returns the files written.
+    ``dest`` is created if needed, but its parent folder must exist, as for
+    every file gdprkit writes (a typo in a path then fails instead of
+    silently creating a tree elsewhere).  Refuses to overwrite an existing
+    file; returns the files written.
     """
     src = builtin_template_dir()
     dest = Path(dest).expanduser()
+    parent = dest.parent if str(dest.parent) else Path(".")
+    if not parent.is_dir():
+        raise BadInput(f"the folder {parent} does not exist",
+                       hint=f"create it first; templates copy creates only {dest.name}")
+    if dest.exists() and not dest.is_dir():
+        raise BadInput(f"{dest} is not a folder")
     files = [p for p in sorted(src.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
     clashes = [dest / p.relative_to(src) for p in files if (dest / p.relative_to(src)).exists()]
     if clashes:
