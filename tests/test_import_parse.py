@@ -186,3 +186,67 @@ def test_eml_unreadable_file_is_an_error_item(tmp_path):
     missing = tmp_path / "gone.eml"
     items = list(iter_eml([missing]))
     assert items[0].error and "cannot read" in items[0].error
+
+
+# -- hostile headers: time linear in the size of the message -------------------------------
+def _hostile_subject(words: int = 100_000, sep: str = " ") -> bytes:
+    return ("From: a@b.example\nTo: c@d.example\nSubject: " + sep.join(["=?utf-8?q?a?="] * words)
+            + "\n\nhello\n").encode()
+
+
+def test_a_huge_encoded_header_is_decoded_only_up_to_the_cap(monkeypatch):
+    import email.header
+    import hashlib
+
+    from gdprkit.importers.message import MAX_HEADER_CHARS
+
+    decoded = []
+    real = email.header.decode_header
+
+    def spy(value):
+        decoded.append(len(str(value)))
+        return real(value)
+
+    monkeypatch.setattr(email.header, "decode_header", spy)
+    raw = _hostile_subject()  # 1.4 MB: 100,000 encoded words
+    pm = parse_message(raw, "hostile.eml")
+    assert decoded and max(decoded) <= MAX_HEADER_CHARS
+    assert sum(decoded) < 4 * MAX_HEADER_CHARS  # From, To, Subject: not the 1.4 MB
+    assert pm.subject.startswith("a" * 1000) and len(pm.subject) <= MAX_HEADER_CHARS
+    assert any(p.startswith("header Subject of 1399999 characters: only its first") for p in pm.problems)
+    assert pm.raw == raw and pm.raw_sha256 == hashlib.sha256(raw).hexdigest()  # evidence intact
+
+
+def test_huge_parameter_headers_are_capped_in_every_part():
+    from gdprkit.importers.message import MAX_HEADER_CHARS
+
+    params = "; a=b" * 200_000  # the stdlib's parameter parser is quadratic in this
+    raw = ("Subject: x\nContent-Type: multipart/mixed; boundary=zz" + params + "\n\n--zz\n"
+           "Content-Type: text/plain; charset=utf-8" + params + "\n\nhi there\n--zz--\n").encode()
+    pm = parse_message(raw, "params.eml")
+    assert pm.text.strip() == "hi there"
+    assert [p.split(" of ")[0] for p in pm.problems if p.startswith("header")] == [
+        "header Content-Type", "header Content-Type"]
+    assert all(len(v) <= MAX_HEADER_CHARS for vs in pm.headers.values() for v in vs)
+
+
+def test_hostile_headers_parse_in_time_comparable_to_a_normal_message_of_that_size():
+    import time
+
+    def best_of(raw, runs=3, enough=None):
+        best = float("inf")
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            parse_message(raw, "m")
+            best = min(best, time.perf_counter() - t0)
+            if enough is not None and best <= enough:
+                break
+        return best
+
+    hostile = [_hostile_subject(), _hostile_subject(sep="\n "),
+               ("Subject: x\nContent-Type: text/plain; charset=utf-8" + "; a=b" * 300_000 + "\n\nhi\n").encode()]
+    for raw in hostile:
+        normal = ("From: a@b.example\nTo: c@d.example\nSubject: hello\n\n"
+                  + "hello world, a normal line\n" * (len(raw) // 27)).encode()
+        baseline = best_of(normal)
+        assert best_of(raw, enough=baseline * 3) <= baseline * 10, len(raw)
