@@ -117,7 +117,13 @@ def test_requests_filters(run, three):
     assert ids("--overdue") == ["r1"]
     assert ids("--due-within", "7") == ["r1"]
     assert ids("--due-within", "24") == ["r1", "r2"]
-    assert ids("--open", "--overdue") == ["r1"]
+    # alternatives (DESIGN: requests [--open | --overdue]): combining them is a usage error
+    for combo in (["--open", "--overdue"], ["--open", "--due-within", "7"],
+                  ["--overdue", "--due-within", "7"]):
+        r = run("requests", "--today", "2026-04-10", *combo)
+        assert r.exit_code == 2, r.output
+        assert r.stderr.strip().splitlines()[-1].startswith("Error: ")
+        assert "are alternatives" in r.stderr
 
 
 def test_overdue_prints_nothing_when_nothing_is_overdue(run, three):
@@ -194,7 +200,8 @@ def test_show_state_and_history_without_event(run, three):
 
 
 def test_late_extension_refused_and_deadline_kept(run, three):
-    r = run("request", "r1", "extended", "--on", "2026-04-08", "--today", "2026-04-09")
+    r = run("request", "r1", "extended", "--on", "2026-04-08", "--note", "many requests",
+            "--today", "2026-04-09")
     assert r.exit_code == 1
     assert r.output == (
         "Error: the extension was notified on 2026-04-08, after the first month ended on "
@@ -221,7 +228,7 @@ def test_late_extension_refused_and_deadline_kept(run, three):
             "asked for identification) first",
         ),
         (
-            ["r3", "extended", "--on", "2026-03-21"],
+            ["r3", "extended", "--on", "2026-03-21", "--note", "complexity"],
             "Error: request r3 was answered on 2026-03-20; only complaint-filed or closed can "
             "follow, not extended",
         ),

@@ -290,3 +290,67 @@ def test_eml_and_input_share_one_rule():
         assert ok == eml_ok, text
 
     check()
+
+
+# -- 4. option combinations and output names -------------------------------------------------
+def test_extension_needs_the_reasons(run, world):
+    r = run("letter", "erasure", "--contact", "c1", "--sent", "2026-03-05")
+    assert r.exit_code == 0, r.output
+    before = run("request", "r1", "--json", "--today", "2026-03-21").stdout
+    for extra in ([], ["--note", "   "]):
+        r = run("request", "r1", "extended", "--on", "2026-03-20", "--today", "2026-03-21",
+                *extra)
+        _usage_error(r, "extended needs --note", "reasons")
+    assert run("request", "r1", "--json", "--today", "2026-03-21").stdout == before
+    r = run("request", "r1", "extended", "--on", "2026-03-20", "--note", "40 pending requests",
+            "--today", "2026-03-21", "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["event"] == {"type": "extended", "on": "2026-03-20",
+                                             "note": "40 pending requests"}
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["letter", "objection"], ["exactly one of"]),
+    (["letter", "objection", "--contact", "c1", "--incident", "i1"], ["exactly one of",
+                                                                      "--incident and --contact"]),
+    (["letter", "objection", "--contact", "c1", "--request", "r1"], ["exactly one of"]),
+    (["letter", "reminder", "--contact", "c1"], ["follows an earlier request", "--request"]),
+    (["letter", "objection", "--request", "r1"], ["--request is for reminder"]),
+])
+def test_letter_selection_is_a_usage_error(run, world, args, words):
+    _usage_error(run(*args, "--no-record"), *words)
+
+
+def test_requests_filters_are_alternatives(run, world):
+    r = run("requests", "--open", "--overdue")
+    _usage_error(r, "--open and --overdue are alternatives")
+    assert run("requests", "--open").exit_code == 0
+
+
+@pytest.mark.parametrize(("name", "fmt", "magic"), [
+    ("out.txt", "txt", b"Ada Rossi"), ("out.MD", "md", b"Ada Rossi"),
+    ("out.html", "html", b"<!DOCTYPE html>"), ("out.eml", "eml", b"MIME-Version"),
+    ("out.pdf", "pdf", b"%PDF-"), ("noextension", "txt", b"Ada Rossi"),
+])
+def test_format_follows_a_known_extension(run, world, tmp_path, name, fmt, magic):
+    out = tmp_path / name
+    r = run("letter", "objection", "--contact", "c1", "-o", out, "--no-record", "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["format"] == fmt
+    assert magic in out.read_bytes()[:4000]
+
+
+def test_unknown_extension_is_refused_without_format(run, world, tmp_path):
+    out = tmp_path / "out.xyz"
+    r = run("letter", "objection", "--contact", "c1", "-o", out, "--no-record")
+    _usage_error(r, "out.xyz", "--format")
+    assert not out.exists()
+    assert json.loads(run("requests", "--json").stdout) == []
+    # an explicit --format wins over the file name
+    r = run("letter", "objection", "--contact", "c1", "-o", out, "--format", "md", "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["format"] == "md" and "**Oggetto:" in out.read_text()
+    out2 = tmp_path / "really-text.pdf"
+    r = run("letter", "objection", "--contact", "c1", "-o", out2, "--format", "txt",
+            "--no-record")
+    assert r.exit_code == 0 and out2.read_bytes().startswith(b"Ada Rossi")

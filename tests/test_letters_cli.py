@@ -156,7 +156,7 @@ def test_reminder_and_complaint_follow_a_request(run, world):
         ("reminder-sent", "2026-04-10"), ("complaint-filed", "2026-04-27")]
     assert state["status"] == "complaint-filed"
     r = run("letter", "reminder", "--contact", world["contact"], "--lang", "en")
-    assert r.exit_code == 1 and "--request" in r.stderr
+    assert r.exit_code == 2 and "--request" in r.stderr  # a missing required option: usage
 
 
 def test_platform_report_goes_to_the_platform_controller(run, world):
@@ -168,11 +168,12 @@ def test_platform_report_goes_to_the_platform_controller(run, world):
 
 
 def test_exactly_one_selection(run, world):
+    # a missing or doubled choice of options is a usage error (exit 2, README's table)
     r = run("letter", "erasure", "--lang", "en")
-    assert r.exit_code == 1 and "exactly one of" in r.stderr
+    assert r.exit_code == 2 and "exactly one of" in r.stderr
     r = run("letter", "erasure", "--contact", world["contact"], "--incident",
             world["incidents"][0], "--lang", "en")
-    assert r.exit_code == 1 and "exactly one of" in r.stderr
+    assert r.exit_code == 2 and "exactly one of" in r.stderr
 
 
 def test_broken_user_template_exits_1_naming_file_and_line(run, world, tmp_path):

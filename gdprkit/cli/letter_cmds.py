@@ -21,13 +21,41 @@ _BINARY = {"pdf"}
 
 
 def _format_for(output: str | None, fmt: str | None) -> str:
+    """--format, else the -o file name's extension, else txt (no -o, or no extension).
+
+    An extension that is not a format (``-o out.xyz``) is a usage error rather
+    than a txt letter in a file that claims to be something else.
+    """
     if fmt:
         return fmt
     if output and output != "-":
         suffix = Path(output).suffix.lower().lstrip(".")
         if suffix in FORMATS:
             return suffix
+        if suffix:
+            raise click.BadParameter(
+                f"cannot tell the format from the extension of {output!r}: give --format "
+                f"({', '.join(FORMATS)}) or name the file ." + ", .".join(FORMATS),
+                param_hint="'-o' / '--output'")
     return "txt"
+
+
+def _check_selection(kind: str, incident_ids, contact_id, request_id) -> None:
+    """Exactly one of --incident/--contact/--request, the one the kind takes (else exit 2)."""
+    chosen = [name for name, value in (("--incident", incident_ids), ("--contact", contact_id),
+                                        ("--request", request_id)) if value]
+    follow_up = kind in (LetterKind.REMINDER.value, LetterKind.COMPLAINT.value)
+    if len(chosen) != 1:
+        raise click.UsageError(
+            "give exactly one of --incident ID (repeatable), --contact ID or --request ID"
+            + (f", not {' and '.join(chosen)}" if chosen else "")
+            + ("; a reminder or complaint takes --request" if follow_up
+               else f"; a {kind} letter takes --incident or --contact"))
+    if follow_up and not request_id:
+        raise click.UsageError(f"a {kind} follows an earlier request: give --request ID")
+    if request_id and not follow_up:
+        raise click.UsageError(f"--request is for reminder and complaint letters; give "
+                               f"--incident or --contact for a {kind}")
 
 
 @click.command("letter")
@@ -41,7 +69,8 @@ def _format_for(output: str | None, fmt: str | None) -> str:
 @click.option("--lang", type=click.Choice(LANGUAGES),
               help="Letter language. Default: your profile's language.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
-              help="Output format. Default: from the -o file name, else txt.")
+              help="Output format. Default: from the -o file name's extension (.txt .md .html "
+              ".eml .pdf; another one is refused), else txt.")
 @click.option("-o", "--output", metavar="FILE|-", help="Write the letter here (default: stdout).")
 @click.option("--template-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Your templates (see 'gdprkit templates copy'); built-ins fill the gaps.")
@@ -77,6 +106,7 @@ def letter(app: App, kind, incident_ids, contact_id, request_id, lang, fmt, outp
     from ..errors import BadInput
     from ..letters.from_ledger import letter_from_ledger, record_letter
 
+    _check_selection(kind, incident_ids, contact_id, request_id)
     fmt = _format_for(output, fmt)
     _warn_unusual_sent(sent)
     to_stdout = output in (None, "-")

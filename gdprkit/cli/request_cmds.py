@@ -86,13 +86,19 @@ def _line(req, state) -> str:
 def requests_cmd(app: App, only_open, overdue, due_within, as_json, today):
     """List requests (letters sent) with their derived status and deadline.
 
-    Each line: id, kind, recipient, sent, due, status, events.  Filters
-    combine.  With --json, a JSON list of objects with id, kind, recipient,
+    Each line: id, kind, recipient, sent, due, status, events.  Give at most
+    one of --open, --overdue and --due-within (each implies the request is
+    open).  With --json, a JSON list of objects with id, kind, recipient,
     sent, due, status, open, overdue, days_left, paused, extended, followup,
     history and events.
     """
     from ..legal.lifecycle import derive
 
+    chosen = [name for name, given in (("--open", only_open), ("--overdue", overdue),
+                                        ("--due-within", due_within is not None)) if given]
+    if len(chosen) > 1:
+        raise click.UsageError(f"{' and '.join(chosen)} are alternatives: give one of them "
+                               "(--overdue and --due-within only list open requests)")
     today = today or _dt.date.today()
     with app.open_ledger() as led:
         fallback = _fallback_country(led)
@@ -124,7 +130,7 @@ def requests_cmd(app: App, only_open, overdue, due_within, as_json, today):
     type=EVENT_DATE,
     help="When it happened (default today). For 'extended': the day the controller told you.",
 )
-@click.option("--note", help="Details, e.g. the reasons given for an extension.")
+@click.option("--note", help="Details; required for 'extended': the reasons the controller gave.")
 @json_option
 @today_option
 @pass_app
@@ -148,6 +154,11 @@ def request_cmd(app: App, request_id, event, on, note, as_json, today):
 
     if event is None and (on is not None or note is not None):
         raise click.UsageError("--on and --note need an EVENT")
+    if event == "extended" and not (note or "").strip():
+        # Art. 12(3): the controller informs the data subject of the extension
+        # "together with the reasons for the delay"; the record keeps them
+        raise click.UsageError("extended needs --note with the reasons the controller gave "
+                               "for the extension (Art. 12(3) GDPR)")
     today = today or _dt.date.today()
     with app.open_ledger() as led:
         fallback = _fallback_country(led)
