@@ -115,3 +115,19 @@ def test_write_calendar_is_atomic_and_private(tmp_path):
     assert len(_events(out.read_bytes())) == 2
     assert os.stat(out).st_mode & 0o777 == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["deadlines.ics"]  # no temp file left
+
+
+def test_a_reminder_leaves_the_calendar_with_its_original():
+    reminder = _req("r3", kind="reminder", sent=D(2026, 4, 10), due=D(2026, 4, 24),
+                    related="r1")
+    original = _req("r1", events=[("reminder-sent", D(2026, 4, 10))])
+    data, count = build_calendar([original, reminder], D(2026, 4, 20))
+    assert count == 2
+    follow = _events(data)["r3-followup@gdprkit"]
+    text = " ".join(str(follow["DESCRIPTION"]).split())
+    assert "gdprkit letter complaint --request r1" in text and "reminder --request" not in text
+    assert "gdprkit request r1 answered" in str(_events(data)["r3-due@gdprkit"]["DESCRIPTION"])
+    filed = replace(original, events=(*original.events,
+                                      RequestEvent("complaint-filed", D(2026, 4, 27))))
+    data, count = build_calendar([filed, reminder], D(2026, 4, 28))
+    assert count == 0 and _events(data) == {}

@@ -139,6 +139,35 @@ def test_overdue_lists_one_line_per_request(run, three):
     assert [line.split()[0] for line in r.output.splitlines()] == ["r1", "r2"]
 
 
+def test_a_reminder_stops_being_overdue_once_its_original_is_complaint_filed(run, ledger):
+    _add(ledger, sent=D(2026, 3, 5))  # r1, due 2026-04-07
+    ledger.add_request(kind="reminder", lang="en", format="txt", recipient_name="ACME Srl",
+                       recipient_email="dpo@acme.example", recipient_country="IT",
+                       sent=D(2026, 4, 10), due=D(2026, 4, 24), sha256="cd" * 32,
+                       related_request="r1")
+    ledger.add_request_event("r1", "reminder-sent", D(2026, 4, 10), "reminder letter r2")
+    ledger.close()
+    # the reminder's final term passed, r1 is still open: both are overdue
+    r = run("requests", "--overdue", "--today", "2026-04-26")
+    assert [line.split()[0] for line in r.output.splitlines()] == ["r1", "r2"]
+    r2 = _json(run("request", "r2", "--json", "--today", "2026-04-26"))
+    assert r2["overdue"] and "complain about r1" in r2["history"][-1]
+    # recording the answer on the reminder is refused: it belongs to r1
+    r = run("request", "r2", "answered", "--on", "2026-04-26", "--today", "2026-04-26")
+    assert r.exit_code == 1 and "record it on r1" in r.stderr
+    assert run("request", "r1", "complaint-filed", "--on", "2026-04-27",
+               "--today", "2026-04-27").exit_code == 0
+    # cron's alert clears: nothing is overdue any more, and the reminder says why
+    r = run("requests", "--overdue", "--today", "2026-05-01")
+    assert r.exit_code == 0 and r.output == ""
+    r2 = _json(run("request", "r2", "--json", "--today", "2026-05-01"))
+    assert (r2["status"], r2["open"], r2["overdue"]) == ("complaint-filed", False, False)
+    assert r2["history"][-1] == ("r1, the request this reminder follows, was complaint filed "
+                                 "on 2026-04-27: the reminder is no longer open.")
+    assert [i["id"] for i in _json(run("requests", "--open", "--json",
+                                       "--today", "2026-05-01"))] == []
+
+
 def test_today_from_environment(run, three):
     items = _json(run("requests", "--json", env={"GDPRKIT_TODAY": "2026-04-08"}))
     assert items[0]["days_left"] == -1

@@ -15,6 +15,7 @@ from gdprkit.legal.lifecycle import (
     EVENT_TYPES,
     OPEN_STATUSES,
     derive,
+    derive_all,
     resolve_country,
     validate_event,
     working_day_on_or_after,
@@ -311,6 +312,73 @@ def test_reminder_letter_without_stored_due_has_no_deadline():
     st_ = derive(req, D(2027, 1, 1))
     assert st_.open and st_.due is None and not st_.overdue and st_.days_left is None
     assert "record it on r1" in refused(req, "id-check", D(2026, 3, 10))
+
+
+# ------------------------------------------------- reminders belong to the original
+def _reminder(sent=D(2026, 4, 10), due=D(2026, 4, 24)):
+    return make(kind="reminder", sent=sent, due=due, rid="r3", related="r1")
+
+
+def _escalated(*events):
+    req = make()
+    for etype, on in events:
+        req = add(req, etype, on)
+    return req
+
+
+@pytest.mark.parametrize(
+    ("events", "status"),
+    [
+        ([("reminder-sent", D(2026, 4, 10)), ("complaint-filed", D(2026, 4, 27))],
+         "complaint-filed"),
+        ([("reminder-sent", D(2026, 4, 10)), ("answered", D(2026, 4, 20))], "answered"),
+        ([("refused", D(2026, 4, 12))], "refused"),
+        ([("closed", D(2026, 4, 15))], "closed"),
+    ],
+)
+def test_a_reminder_is_no_longer_open_once_its_original_is_not(events, status):
+    original = _escalated(*events)
+    reminder = _reminder()
+    today = D(2026, 5, 1)  # the reminder's final term (04-24) has passed
+    alone = derive(reminder, today)
+    assert alone.overdue and alone.open  # judged on its own: the old behaviour
+    state = derive(reminder, today, original=original)
+    assert state.status == status
+    assert not state.open and not state.overdue
+    assert state.days_left is None and state.followup is None
+    since = events[-1][1]
+    assert state.history[-1] == (
+        f"r1, the request this reminder follows, was {status.replace('-', ' ')} on {since}: "
+        "the reminder is no longer open.")
+    # derive_all pairs each reminder with its original, in any order
+    pairs = dict((r.id, s) for r, s in derive_all([reminder, original], today))
+    assert pairs["r3"] == state and pairs["r1"].status == status
+
+
+def test_a_reminder_stays_open_and_overdue_while_its_original_is_open():
+    original = _escalated(("reminder-sent", D(2026, 4, 10)))
+    state = derive(_reminder(), D(2026, 4, 27), original=original)
+    assert state.status == "open" and state.open and state.overdue
+    assert state.history[-1] == (
+        "Overdue by 3 days on 2026-04-27: the final term it gave has passed: complain about "
+        "r1 from 2026-04-27.")
+    # before its final term it is open and not overdue
+    assert not derive(_reminder(), D(2026, 4, 20), original=original).overdue
+
+
+def test_a_reminder_of_a_shredded_original_is_closed():
+    state = derive(_reminder(), D(2026, 5, 1), original=replace(make(), shredded=True))
+    assert state.status == "closed" and not state.open
+
+
+def test_the_answer_to_a_reminder_is_recorded_on_the_original():
+    reminder = _reminder()
+    for etype in ("answered", "partially-answered", "refused", "complaint-filed",
+                  "reminder-sent", "extended"):
+        assert refused(reminder, etype, D(2026, 4, 20)) == (
+            f"r3 is a reminder of r1: {etype} is an event of the request it follows; "
+            "record it on r1")
+    validate_event(reminder, "closed", D(2026, 4, 20))  # closing the reminder itself is fine
 
 
 # ----------------------------------------------------------------- properties

@@ -92,7 +92,7 @@ def requests_cmd(app: App, only_open, overdue, due_within, as_json, today):
     sent, due, status, open, overdue, days_left, paused, extended, followup,
     history and events.
     """
-    from ..legal.lifecycle import derive
+    from ..legal.lifecycle import derive_all
 
     chosen = [name for name, given in (("--open", only_open), ("--overdue", overdue),
                                         ("--due-within", due_within is not None)) if given]
@@ -102,7 +102,7 @@ def requests_cmd(app: App, only_open, overdue, due_within, as_json, today):
     today = today or _dt.date.today()
     with app.open_ledger() as led:
         fallback = _fallback_country(led)
-        rows = [(r, derive(r, today, fallback_country=fallback)) for r in led.requests()]
+        rows = derive_all(led.requests(), today, fallback_country=fallback)
     if only_open or overdue or due_within is not None:
         rows = [(r, s) for r, s in rows if s.open]
     if overdue:
@@ -171,7 +171,9 @@ def request_cmd(app: App, request_id, event, on, note, as_json, today):
                 validate_event(req, event, on, today=today, fallback_country=fallback)
                 recorded = led.add_request_event(request_id, event, on, note)
         req = led.request(request_id)
-        state = derive(req, today, fallback_country=fallback)
+        # a reminder is judged with the request it follows
+        original = led.request(req.related_request) if req.related_request else None
+        state = derive(req, today, fallback_country=fallback, original=original)
     if as_json:
         data = _item(req, state)
         if recorded is not None:

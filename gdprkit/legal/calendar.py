@@ -16,7 +16,7 @@ import os
 from collections.abc import Iterable
 
 from ..model import Request
-from .lifecycle import RequestState, derive
+from .lifecycle import RequestState, derive_all
 
 __all__ = ["build_calendar", "write_calendar"]
 
@@ -49,9 +49,13 @@ def _events_for(request: Request, state: RequestState, scope: str = "") -> list:
         due_text += " (provisional: the clock is paused for identification, Art. 12(6) GDPR)"
     elif state.extended:
         due_text += " (extended, Art. 12(3) GDPR)"
+    # the answer to a reminder is recorded on, and the complaint made about,
+    # the request it follows
+    original = request.related_request if request.kind == "reminder" else None
+    target = original or request.id
     description = (
         f"{what}, sent {state.sent.isoformat()}. {due_text}. Status: {state.status}. "
-        f"When it is answered: gdprkit request {request.id} answered"
+        f"When it is answered: gdprkit request {target} answered"
     )
 
     due = Event()
@@ -75,13 +79,21 @@ def _events_for(request: Request, state: RequestState, scope: str = "") -> list:
     follow.add("dtstamp", stamp)
     follow.add("sequence", sequence)
     follow.add("summary", f"Follow up: send reminder / complaint — {what}")
-    follow.add(
-        "description",
-        f"If {who} has not answered the {request.kind} request {request.id} "
-        f"(due {state.due.isoformat()}): gdprkit letter reminder --request {request.id}, "
-        f"or a complaint to the supervisory authority (Art. 77 GDPR): "
-        f"gdprkit letter complaint --request {request.id}",
-    )
+    if original:
+        follow.add(
+            "description",
+            f"If {who} has not answered by the final term of the reminder {request.id} "
+            f"(due {state.due.isoformat()}): a complaint to the supervisory authority "
+            f"(Art. 77 GDPR) about {original}: gdprkit letter complaint --request {original}",
+        )
+    else:
+        follow.add(
+            "description",
+            f"If {who} has not answered the {request.kind} request {request.id} "
+            f"(due {state.due.isoformat()}): gdprkit letter reminder --request {request.id}, "
+            f"or a complaint to the supervisory authority (Art. 77 GDPR): "
+            f"gdprkit letter complaint --request {request.id}",
+        )
     follow.add("dtstart", state.followup)
     follow.add("dtend", state.followup + _DAY)
     follow.add("transp", "TRANSPARENT")
@@ -97,7 +109,10 @@ def build_calendar(
 
     ``today`` decides which requests are open and, for paused ones, the
     provisional deadline; ``fallback_country`` is the requester's profile
-    country (see :func:`gdprkit.legal.lifecycle.derive`).  ``ledger_id`` goes
+    country (see :func:`gdprkit.legal.lifecycle.derive`).  A reminder is judged
+    with the request it follows when that one is among ``requests`` (it leaves
+    the calendar once the original is answered, refused, complained about or
+    closed).  ``ledger_id`` goes
     into the event UIDs, so that calendars of two ledgers (both with an ``r1``)
     do not overwrite each other's events in a calendar application.
     """
@@ -111,8 +126,7 @@ def build_calendar(
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", "GDPR deadlines (gdprkit)")
     count = 0
-    for request in requests:
-        state = derive(request, today, fallback_country=fallback_country)
+    for request, state in derive_all(requests, today, fallback_country=fallback_country):
         if not state.open or state.due is None:
             continue
         for component in _events_for(request, state, scope):

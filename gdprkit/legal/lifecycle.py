@@ -29,6 +29,13 @@ Rules (LEGAL.md, "Deadline arithmetic"):
 * ``complaint`` letters follow Art. 78(2): three months from filing.
   ``reminder`` and ``platform-report`` letters have no deadline of their own
   beyond the one stored with them.
+* A ``reminder`` belongs to the request it follows (``related_request``):
+  the controller's answer, a refusal or the complaint are events of that
+  original request, so they are refused on the reminder ("record it on
+  r1").  Once the original is no longer open (answered, refused,
+  complaint-filed, closed), the reminder is not open either: it takes the
+  original's status (:func:`derive` with ``original``, :func:`derive_all`),
+  so ``requests --overdue`` stops reporting it.  Nothing is stored twice.
 
 Country for public holidays (1182/71 art. 3(4)): the request's
 ``recipient_country`` (the controller's), else the requester's profile
@@ -41,6 +48,7 @@ through to the next source the same way.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..errors import BadInput
@@ -51,6 +59,7 @@ __all__ = [
     "OPEN_STATUSES",
     "RequestState",
     "derive",
+    "derive_all",
     "resolve_country",
     "validate_event",
     "working_day_on_or_after",
@@ -75,6 +84,14 @@ OPEN_STATUSES = frozenset({"open", "extended", "paused", "partially-answered", "
 # Letter kinds with no Art. 12(3) deadline of their own.
 _COMPLAINT_KINDS = frozenset({"complaint"})
 _NO_RULE_KINDS = frozenset({"reminder", "platform-report"})
+
+# Letter kinds that belong to the request they follow, and the events that
+# are the original's to record (the controller answers the original request).
+_BELONGS_TO_ORIGINAL = frozenset({"reminder"})
+_ORIGINAL_EVENTS = frozenset(
+    {"extended", "id-check", "id-provided", "answered", "partially-answered", "refused",
+     "reminder-sent", "complaint-filed"}
+)
 
 # What may follow once the controller has given a final reply.
 _AFTER = {
@@ -291,6 +308,13 @@ class _Fold:
                     f"event (the last one is {self.last[0]} on {self.last[1]})"
                 )
             return None
+        original = self.request.related_request
+        if (self.request.kind in _BELONGS_TO_ORIGINAL and original
+                and etype in _ORIGINAL_EVENTS):
+            return (
+                f"{rid} is a {self.request.kind} of {original}: {etype} is an event of the "
+                f"request it follows; record it on {original}"
+            )
         if etype in ("extended", "id-check", "id-provided") and self.rule != "art12":
             return (
                 f"{etype} applies to a request to a controller under Art. 12(3)/(6) "
@@ -409,9 +433,19 @@ class _Fold:
         return f"Sent {self.sent}; due {due} ({rule}; {where})."
 
     # -- result ------------------------------------------------------------
-    def state(self, today: _dt.date) -> RequestState:
+    def state(self, today: _dt.date, ended: tuple[str, str, _dt.date | None] | None = None
+              ) -> RequestState:
+        """The state on ``today``.  ``ended``: (original id, its status, since when)
+        when this request belongs to an original that is no longer open."""
         req = self.request
         paused = self.pending_pause is not None
+        if ended is not None and self.phase == "open":
+            self.phase, self.phase_on = ended[1], ended[2]
+            since = f" on {ended[2]}" if ended[2] else ""
+            self.history.append(
+                f"{ended[0]}, the request this {req.kind} follows, was "
+                f"{ended[1].replace('-', ' ')}{since}: the {req.kind} is no longer open."
+            )
         as_of = today if self.phase == "open" else (self.phase_on or today)
         due = self.due(max(as_of, self.sent))
         if self.phase != "open":
@@ -442,9 +476,15 @@ class _Fold:
                     f"deadline is {due}."
                 )
             elif overdue:
+                if req.kind in _BELONGS_TO_ORIGINAL and req.related_request:
+                    # a second reminder is refused: what is left is the complaint
+                    advice = (f"the final term it gave has passed: complain about "
+                              f"{req.related_request} from {followup}")
+                else:
+                    advice = f"send a reminder or complain from {followup}"
                 history.append(
                     f"Overdue by {-days_left} day{'s' if days_left != -1 else ''} "
-                    f"on {today}: send a reminder or complain from {followup}."
+                    f"on {today}: {advice}."
                 )
             else:
                 history.append(f"{days_left} day{'s' if days_left != 1 else ''} left on {today}.")
@@ -480,12 +520,20 @@ def _fold(request: Request, fallback_country: str | None) -> _Fold:
 
 
 def derive(
-    request: Request, today: _dt.date, *, fallback_country: str | None = None
+    request: Request,
+    today: _dt.date,
+    *,
+    fallback_country: str | None = None,
+    original: Request | None = None,
 ) -> RequestState:
     """The status and deadline of ``request`` on ``today``, from its events.
 
     ``fallback_country`` is the requester's profile country, used for public
-    holidays when the request has no ``recipient_country``.  Pure: no I/O.
+    holidays when the request has no ``recipient_country``.  ``original`` is
+    the request a reminder follows (its ``related_request``): once that one
+    is no longer open, neither is the reminder, which then takes its status
+    (``closed`` if the original was shredded).  Without it a reminder is
+    judged on its own.  Pure: no I/O.
     """
     if request.shredded:
         return RequestState(
@@ -504,7 +552,38 @@ def derive(
             country=None,
             history=("The request was shredded; its content is gone.",),
         )
-    return _fold(request, fallback_country).state(today)
+    return _fold(request, fallback_country).state(
+        today, _ended_by(request, original, today, fallback_country))
+
+
+def _ended_by(
+    request: Request, original: Request | None, today: _dt.date, fallback_country: str | None
+) -> tuple[str, str, _dt.date | None] | None:
+    """(original id, its status, since) when ``original`` ends ``request``; else None."""
+    if (original is None or request.kind not in _BELONGS_TO_ORIGINAL
+            or original.id != request.related_request):
+        return None
+    if original.shredded:
+        return original.id, "closed", None
+    fold = _fold(original, fallback_country)
+    state = fold.state(today)
+    if state.open:
+        return None
+    return original.id, state.status, fold.phase_on
+
+
+def derive_all(
+    requests: Iterable[Request], today: _dt.date, *, fallback_country: str | None = None
+) -> list[tuple[Request, RequestState]]:
+    """Every request with its state on ``today``, each reminder judged with the
+    request it follows (see :func:`derive`)."""
+    requests = list(requests)
+    by_id = {r.id: r for r in requests}
+    return [
+        (r, derive(r, today, fallback_country=fallback_country,
+                   original=by_id.get(r.related_request) if r.related_request else None))
+        for r in requests
+    ]
 
 
 def validate_event(
