@@ -354,3 +354,31 @@ def test_unknown_extension_is_refused_without_format(run, world, tmp_path):
     r = run("letter", "objection", "--contact", "c1", "-o", out2, "--format", "txt",
             "--no-record")
     assert r.exit_code == 0 and out2.read_bytes().startswith(b"Ada Rossi")
+
+
+# -- 5. evidence source ----------------------------------------------------------------------
+def test_evidence_source_defaults_to_the_platform(run, initialized, tmp_path):
+    shot = tmp_path / "shot.png"
+    shot.write_bytes(b"\x89PNG\r\n\x1a\n" + b"x" * 100)
+    run("contact", "add", "X")
+    r = run("log", "endorsement", "--contact", "c1", "--platform", "LinkedIn",
+            "--evidence", shot, "--evidence", shot, "--method", "screenshot", "--json")
+    assert r.exit_code == 0, r.output
+    assert [e["source"] for e in json.loads(r.stdout)["evidence"]] == ["LinkedIn", "LinkedIn"]
+    r = run("log", "endorsement", "--contact", "c1", "--platform", "LinkedIn",
+            "--evidence", shot, "--source", "https://www.linkedin.com/messaging/123", "--json")
+    assert json.loads(r.stdout)["evidence"][0]["source"] == (
+        "https://www.linkedin.com/messaging/123")
+    r = run("log", "other", "--contact", "c1", "--evidence", shot, "--json")
+    assert json.loads(r.stdout)["evidence"][0]["source"] is None
+    assert json.loads(run("show", "e1", "--json").stdout)["source"] == "LinkedIn"
+
+
+def test_evidence_source_default_in_the_library(ledger):
+    from gdprkit.model import EvidenceInput
+
+    c = ledger.add_contact("X")
+    inc = ledger.log_incident("forwarded", c.id, platform="WhatsApp",
+                              evidence=[EvidenceInput(name="a.txt", data=b"a"),
+                                        EvidenceInput(name="b.txt", data=b"b", source="msg-42")])
+    assert [e.source for e in inc.evidence] == ["WhatsApp", "msg-42"]

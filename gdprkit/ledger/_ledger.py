@@ -739,7 +739,8 @@ class Ledger:
                            hint=f"gdprkit accepts dates {DATE_RANGE_TEXT}")
         offset = offset_seconds(when)
         when = when.astimezone(fixed_offset(offset))
-        prepared = [self._prepare_evidence(ev) for ev in item.evidence]
+        # custody source (platform, message id): the incident's platform unless given
+        prepared = [self._prepare_evidence(ev, default_source=platform) for ev in item.evidence]
         try:
             ref = self._next_id("incident")
             eids = [self._next_id("evidence") for _ in prepared]
@@ -755,7 +756,7 @@ class Ledger:
                 stream.close()
         return ref
 
-    def _prepare_evidence(self, ev: EvidenceInput):
+    def _prepare_evidence(self, ev: EvidenceInput, *, default_source: str | None = None):
         import io
 
         given = sum(x is not None for x in (ev.path, ev.data, ev.opener))
@@ -783,7 +784,8 @@ class Ledger:
         meta = {
             "name": name,
             "method": method,
-            "source": _clean_text(ev.source, "the evidence source", limit=2000),
+            "source": _clean_text(ev.source or default_source, "the evidence source",
+                                  limit=2000),
             "acquired_by": acquired_by,
             "acquired_at": _iso(ev.acquired_at or self._clock()),
             "tool_version": f"gdprkit {__version__}",
