@@ -70,6 +70,10 @@ def test_demo_request_lifecycle(demo):
     assert objection["status"] == "complaint-filed"
     assert [e["type"] for e in objection["events"]] == ["reminder-sent", "complaint-filed"]
     assert items["erasure"]["status"] == "open" and not items["erasure"]["overdue"]
+    # the reminder follows the objection: complained about, it is no longer open, so
+    # nothing is overdue (the alert 'requests --overdue' gives cron clears)
+    assert (items["reminder"]["status"], items["reminder"]["open"]) == ("complaint-filed", False)
+    assert _cli(folder, "requests", "--overdue").stdout == ""
 
 
 def test_demo_letters_are_in_their_languages(demo):
