@@ -167,7 +167,10 @@ def parse_date(value: str, what: str) -> _dt.date:
 
 def parse_when(value: str, what: str) -> _dt.datetime:
     """An incident's time: a date (taken as noon UTC, so the day prints the same in
-    every time zone) or an ISO date-time (naive means local time)."""
+    every time zone) or an ISO date-time (naive means local time), kept at its UTC
+    offset so that the letter prints the day it was written for."""
+    from ._validate import check_date
+
     text = value.strip()
     if "T" in text or (" " in text and ":" in text):
         try:
@@ -175,10 +178,11 @@ def parse_when(value: str, what: str) -> _dt.datetime:
         except ValueError:
             raise BadInput(f"{what} {value!r} is not a date or date-time",
                            hint="write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+        check_date(parsed, what)
         if parsed.tzinfo is None:
             parsed = parsed.astimezone()
-        return parsed.astimezone(_dt.UTC)
-    day = parse_date(text, what)
+        return parsed
+    day = check_date(parse_date(text, what), what)
     return _dt.datetime.combine(day, _dt.time(12, 0), tzinfo=_dt.UTC)
 
 

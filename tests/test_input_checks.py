@@ -382,3 +382,36 @@ def test_evidence_source_default_in_the_library(ledger):
                               evidence=[EvidenceInput(name="a.txt", data=b"a"),
                                         EvidenceInput(name="b.txt", data=b"b", source="msg-42")])
     assert [e.source for e in inc.evidence] == ["WhatsApp", "msg-42"]
+
+
+# -- batch rows: the same date rules ---------------------------------------------------------
+BATCH_ROW = {
+    "kind": "objection", "lang": "it", "requester_name": "Ada Rossi", "requester_country": "IT",
+    "recipient_name": "Mario Rossi", "recipient_country": "IT",
+    "incident_kind": "mailing-list", "platform": "e-mail", "facts": "Added me to a list.",
+}
+
+
+@pytest.mark.parametrize(("when", "day"), [
+    ("2026-03-02T00:30+01:00", "2 marzo 2026"), ("2026-03-01T23:30-05:00", "1º marzo 2026"),
+    ("2026-03-02", "2 marzo 2026"),
+])
+def test_batch_incident_date_keeps_its_offset(tmp_path, when, day):
+    from gdprkit.batch import run_batch
+
+    out = tmp_path / "out"
+    result = run_batch([dict(BATCH_ROW, incident_date=when)], out, sent=dt.date(2026, 3, 10))
+    assert result.ok == 1, result.first_errors
+    text = " ".join((out / "0001-objection-it-mario-rossi.txt").read_text().split())
+    assert f"Fatto 1 — {day}" in text
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:30+01:00", "9999-12-31", "1969-12-31T10:00"])
+def test_batch_incident_date_out_of_range_is_a_row_error(tmp_path, when):
+    from gdprkit.batch import run_batch
+
+    out = tmp_path / "out"
+    result = run_batch([dict(BATCH_ROW, incident_date=when)], out, sent=dt.date(2026, 3, 10))
+    assert (result.ok, result.errors) == (0, 1)
+    error = result.first_errors[0].error
+    assert "incident_date" in error and "out of range" in error and "internal" not in error
