@@ -335,3 +335,15 @@ def test_require_field_names_authority_code(config_dir):
     with pytest.raises(BadInput) as err:
         require_field(authority_for_complaint("FR"), "email")
     assert '"FR"' in err.value.hint and '"authorities"' in err.value.hint
+
+
+def test_require_field_names_the_field_as_the_override_file_spells_it(config_dir):
+    path = config_dir / "directory-overrides.json"
+    with pytest.raises(BadInput) as err:
+        require_field(platform("LinkedIn"), "email", need="an eml letter is sent to it",
+                      alternative="choose another --format")
+    assert err.value.message == (
+        "LinkedIn Ireland Unlimited Company has no e-mail address in the gdprkit directory "
+        f"(an eml letter is sent to it): set platforms.linkedin.email in {path}")
+    assert err.value.hint == ('for example {"platforms": {"linkedin": {"email": "..."}}}, '
+                              "or choose another --format")

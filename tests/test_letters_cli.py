@@ -6,6 +6,7 @@ import email
 import email.policy
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 
@@ -211,6 +212,52 @@ def test_templates_list_and_copy(run, tmp_path):
     assert r.exit_code == 1 and "already exists" in r.stderr
     r = run("templates", "list", "--template-dir", tmp_path / "t", "--json")
     assert all(t["source"] == "user" for t in json.loads(r.stdout))
+
+
+def _objection_r1(run, world):
+    r = run("letter", "objection", "--incident", world["incidents"][0], "--lang", "en",
+            "--sent", "2026-03-05", "-o", world["dir"] / "o.txt")
+    assert r.exit_code == 0, r.output
+    return r.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "field", "what", "need"),
+    [("eml", "email", "e-mail address", "an eml letter is sent to it"),
+     ("pdf", "address", "postal address", "a pdf letter prints it in the envelope window")],
+)
+def test_missing_directory_field_names_the_field_and_the_override_file(
+        run, world, cli_env, fmt, field, what, need):
+    first = _objection_r1(run, world)
+    overrides = Path(cli_env["GDPRKIT_CONFIG_DIR"]) / "directory-overrides.json"
+    overrides.parent.mkdir(parents=True, exist_ok=True)
+    overrides.write_text(json.dumps({"authorities": {"IT": {field: None}}}), encoding="utf-8")
+    out = world["dir"] / f"complaint.{fmt}"
+    r = run("letter", "complaint", "--request", first, "--format", fmt, "--sent", "2026-04-27",
+            "-o", out)
+    assert r.exit_code == 1 and not out.exists()
+    [line] = r.stderr.splitlines()
+    assert line.startswith(
+        "Error: Garante per la protezione dei dati personali (Italian Data Protection "
+        f"Authority) has no {what} in the gdprkit directory ({need}): "
+        f"set authorities.IT.{field} in {overrides} (for example ")
+    assert "--email" not in line and "or choose another --format" in line
+    # nothing was recorded
+    assert [i["id"] for i in json.loads(run("requests", "--json").stdout)] == [first]
+
+
+def test_directory_address_overridden_without_a_country_line_keeps_its_town(run, world,
+                                                                          cli_env):
+    first = _objection_r1(run, world)
+    overrides = Path(cli_env["GDPRKIT_CONFIG_DIR"]) / "directory-overrides.json"
+    overrides.parent.mkdir(parents=True, exist_ok=True)
+    overrides.write_text(json.dumps({"authorities": {"IT": {
+        "address": ["Piazza Venezia 11", "00187 Roma"], "email": "reclami@example.org"}}}),
+        encoding="utf-8")
+    r = run("letter", "complaint", "--request", first, "--format", "txt", "--sent",
+            "2026-04-27", "--no-record")
+    assert r.exit_code == 0, r.output
+    assert "Piazza Venezia 11\n00187 Roma\n" in r.stdout
 
 
 def test_templates_copy_refuses_a_missing_parent_like_every_output(run, tmp_path):

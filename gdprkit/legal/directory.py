@@ -554,16 +554,32 @@ def platforms() -> list[Platform]:
 
 
 # -- for letters -------------------------------------------------------------------
-def require_field(record: _Record, field_name: str) -> Any:
-    """The value of ``field_name``, or :class:`BadInput` saying how to supply it."""
+_FIELD_WORDS = {"email": "e-mail address", "address": "postal address"}
+_FIELD_EXAMPLES = {"address": ["street and number", "postcode and town", "country"]}
+
+
+def require_field(record: _Record, field_name: str, *, need: str | None = None,
+                  alternative: str | None = None) -> Any:
+    """The value of ``field_name``, or :class:`BadInput` saying how to supply it.
+
+    The message names the field as the override file spells it
+    (``authorities.IT.email``) and the file; ``need`` says why it is needed
+    ("an eml letter is sent to it"), ``alternative`` what else the user can do.
+    """
     if field_name not in record.FIELDS:
         raise ValueError(f"{type(record).__name__} has no field {field_name!r}")
     value = getattr(record, field_name)
     if value in (None, "", ()):
-        example = json.dumps({record.SECTION: {record.key: {field_name: "..."}}})
+        where = f"{record.SECTION}.{record.key}.{field_name}"
+        what = _FIELD_WORDS.get(field_name, field_name)
+        example = json.dumps(
+            {record.SECTION: {record.key: {field_name: _FIELD_EXAMPLES.get(field_name, "...")}}},
+            ensure_ascii=False,
+        )
         raise BadInput(
-            f"{record.name} has no {field_name} in the directory "
-            f"(add it in {record.override_file or override_path()})",
-            hint=f"for example {example}",
+            f"{record.name} has no {what} in the gdprkit directory"
+            + (f" ({need})" if need else "")
+            + f": set {where} in {record.override_file or override_path()}",
+            hint=f"for example {example}" + (f", or {alternative}" if alternative else ""),
         )
     return value

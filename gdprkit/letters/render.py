@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import BadInput
 from ..legal import bases
@@ -46,6 +46,12 @@ class Recipient:
     email: str | None = None
     address: str | None = None  # lines separated by newlines
     country: str | None = None  # ISO 3166-1 alpha-2 (or DE-BY form)
+    # For an authority or platform taken from gdprkit's directory: the date of
+    # the directory data its address or e-mail came from (None when the user's
+    # override file supplied both), printed in the letter; and the record, so
+    # that a missing field is named as the override file spells it.
+    snapshot_date: str | None = None
+    directory_record: object = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -86,26 +92,60 @@ def recipient_from_contact(contact: Contact) -> Recipient:
     )
 
 
+def _is_country_line(line: str, country: str, from_snapshot: bool) -> bool:
+    """Whether an address's last line names ``country``.
+
+    The snapshot's addresses always end with the country line; a user's
+    override may or may not, so there the line must read as the country's
+    name (in English or a letter language, or its own) to be taken for it.
+    """
+    if from_snapshot:
+        return True
+    from babel import Locale
+
+    cc = country.upper()[:2]
+    cc = {"UK": "GB", "EL": "GR"}.get(cc, cc)
+    wanted = line.strip().casefold()
+    names = {cc.casefold()}
+    for lang in ("en", "it", "de", "fr", "es"):
+        name = Locale.parse(lang).territories.get(cc)
+        if name:
+            names.add(name.casefold())
+    return wanted in names
+
+
 def recipient_from_directory(record) -> Recipient:
     """Address an authority or platform controller of :mod:`gdprkit.legal.directory`.
 
     The directory's address ends with the country line; when the record's
     country is known that line is dropped, because the letter adds the
-    country name in its own language when it crosses a border.
+    country name in its own language when it crosses a border.  The
+    recipient keeps the directory's snapshot date (printed in the letter next
+    to the address) and the record (to name a missing field).
     """
     lines = list(getattr(record, "address", ()) or ())
     country = getattr(record, "country", None)
     if not country:
         rel = [c for c in getattr(record, "relevant_countries", ()) if c and c != "all"]
         country = rel[0].upper() if len(rel) == 1 else None
-    if country and len(lines) > 1:
+    source = getattr(record, "source", None)
+
+    def from_snapshot(name: str) -> bool:
+        value = source(name) if callable(source) else None
+        return bool(value) and not value.startswith("override ")
+
+    if country and len(lines) > 1 and _is_country_line(lines[-1], country,
+                                                       from_snapshot("address")):
         lines = lines[:-1]
+    dated = from_snapshot("address") or from_snapshot("email")
     return Recipient(
         name=record.name,
         org=record.name,
         email=getattr(record, "email", None),
         address="\n".join(lines) or None,
         country=country,
+        snapshot_date=(getattr(record, "snapshot_date", None) or None) if dated else None,
+        directory_record=record if source is not None else None,
     )
 
 
@@ -235,6 +275,13 @@ def render_letter(
                        hint="set it with 'gdprkit profile set --name'")
     if recipient is None or not (recipient.name or "").strip():
         raise BadInput("the recipient's name is missing")
+    if fmt == "pdf" and not (recipient.address or "").strip() and \
+            recipient.directory_record is not None:
+        from ..legal.directory import require_field
+
+        require_field(recipient.directory_record, "address",
+                      need="a pdf letter prints it in the envelope window",
+                      alternative="choose another --format")
     sent = sent or _dt.date.today()
     for inc in incidents:
         if inc.shredded:
@@ -344,6 +391,11 @@ def _write(doc, fmt, *, lang, requester, recipient, sent, attach_pdf, now, kind)
     from .writers.html import write_html
     from .writers.txt import write_txt
 
+    if not recipient.email and recipient.directory_record is not None:
+        from ..legal.directory import require_field
+
+        require_field(recipient.directory_record, "email", need="an eml letter is sent to it",
+                      alternative="choose another --format")
     if not recipient.email:
         raise BadInput(
             f"the recipient {recipient.name!r} has no e-mail address (field: email); "
