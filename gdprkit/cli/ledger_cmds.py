@@ -420,6 +420,7 @@ def verify(app: App, against, as_json):
     rolled back.
     """
     from ..errors import TamperDetected
+    from ..ledger._verify import describe
 
     note = None
     if against:
@@ -434,8 +435,7 @@ def verify(app: App, against, as_json):
                 raise SystemExit(err.exit_code) from None
             if report is not None:
                 for p in report.problems[1:]:
-                    where = f"entry {p['entry']}" if p.get("entry") else "ledger"
-                    echo_err(f"  also: {where}: {p['problem']}")
+                    echo_err(f"  also: {describe(p)}")
             raise
     if as_json:
         emit_json(report.to_dict())

@@ -25,6 +25,7 @@ from .._validate import DATE_RANGE_TEXT, date_in_range
 from .._version import __version__
 from ..errors import (
     BadInput,
+    GdprkitError,
     LedgerError,
     LedgerLocked,
     NotFound,
@@ -49,6 +50,15 @@ from ..model import (
     offset_seconds,
 )
 from . import crypto, schema
+from ._sql import (
+    db_failure,
+    fetch_all,
+    fetch_one,
+    is_decode_error,
+    lenient_text,
+    shown,
+    type_problems,
+)
 from .merkle import leaf_hash
 
 Clock = Callable[[], _dt.datetime]
@@ -140,6 +150,15 @@ def _locked_or(err: sqlite3.OperationalError, path: Path) -> Exception:
     return LedgerError(f"cannot use the ledger {path}: {err}")
 
 
+def _altered(seq: int, ref, kind, problems: list[str]) -> TamperDetected:
+    """The one-line error of a command that meets an altered entry while reading."""
+    ref, kind = shown(ref), shown(kind)
+    where = f"entry {seq}" + (f" ({ref}, {kind})" if ref and kind else f" ({ref})" if ref else "")
+    what = problems[0] if problems else "cannot be read"
+    return TamperDetected(f"{where}: {what}; the entry was altered; run 'gdprkit verify' for a "
+                          "full report")
+
+
 class _View:
     """Decrypted state of the ledger, built from the log on demand."""
 
@@ -173,6 +192,7 @@ class Ledger:
         self._tx_depth = 0
         self._size = -1  # tree size the in-memory frontier describes
         self._frontier = None
+        self._checkpoint_number = 0  # number of the newest checkpoint (its signed text)
         self._counters: dict[str, int] = {}
         self._view_cache: _View | None = None
         self._wrote_since_checkpoint = False
@@ -336,12 +356,14 @@ class Ledger:
             return
         try:
             self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as err:
-            raise _locked_or(err, self.path) from None
+        except sqlite3.Error as err:
+            raise db_failure(err, self.path) from None
         self._tx_depth = 1
-        saved = (self._size, self._frontier.copy() if self._frontier is not None else None)
+        saved = (self._size, self._frontier.copy() if self._frontier is not None else None,
+                 self._checkpoint_number)
         self._counters = {}
         self._wrote_since_checkpoint = False
+        failure = None
         try:
             self._sync_tree()
             yield self
@@ -349,21 +371,26 @@ class Ledger:
             if self._wrote_since_checkpoint:
                 self._write_checkpoint()
             self._db.execute("COMMIT")
-        except BaseException:
+        except BaseException as err:
             with contextlib.suppress(sqlite3.Error):
                 self._db.execute("ROLLBACK")
-            self._size, self._frontier = saved
+            self._size, self._frontier, self._checkpoint_number = saved
             self._view_cache = None
-            raise
+            if not isinstance(err, sqlite3.Error):
+                raise
+            # a read-only file or folder, a full disk, an I/O error: one clear
+            # line; SQLite and the rollback above leave the stored data as it was
+            failure = db_failure(err, self.path)
         finally:
             self._tx_depth = 0
+        if failure is not None:
+            raise failure from None
 
     def _sync_tree(self) -> None:
         from .merkle import Frontier
 
-        row = self._db.execute(
-            "SELECT tree_size, root_hash, frontier FROM checkpoints ORDER BY tree_size DESC LIMIT 1"
-        ).fetchone()
+        row = fetch_one(self._db, "SELECT tree_size, root_hash, frontier, note FROM checkpoints "
+                        "ORDER BY tree_size DESC LIMIT 1")
         max_seq = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM log").fetchone()[0]
         size = row[0] if row else 0
         if max_seq != size:
@@ -373,23 +400,50 @@ class Ledger:
             )
         if size == self._size:
             return
+        number = 0
         if row is None:
             frontier = Frontier()
         else:
+            at = f"checkpoint at tree size {size} (the newest)"
+            problems = type_problems((("its root_hash", row[1], "blob"),
+                                      ("its frontier", row[2], "blob"), ("its note", row[3], "text")))
+            if problems:
+                raise TamperDetected(f"{at}: {problems[0]}; run 'gdprkit verify'")
             try:
                 frontier = Frontier.from_bytes(row[2])
             except ValueError:
-                raise TamperDetected("the newest checkpoint's tree state is corrupt") from None
-            if frontier.size != size or frontier.root() != bytes(row[1]):
-                raise TamperDetected("the newest checkpoint's tree state does not match its root")
-        self._frontier, self._size = frontier, size
+                raise TamperDetected(f"{at}: its stored tree state is corrupt; "
+                                     "run 'gdprkit verify'") from None
+            if frontier.size != size or frontier.root() != row[1]:
+                raise TamperDetected(f"{at}: its stored tree state does not match its root; "
+                                     "run 'gdprkit verify'")
+            number = self._note_number(row[3], at)
+        self._frontier, self._size, self._checkpoint_number = frontier, size, number
+
+    @staticmethod
+    def _note_number(note: str, at: str) -> int:
+        """The sequence number in a stored checkpoint's text (0 if it has none)."""
+        from ._verify import checkpoint_number
+        from .note import parse_checkpoint, parse_note
+
+        try:
+            body, _sigs = parse_note(note)
+            extensions = parse_checkpoint(body)[3]
+        except GdprkitError:
+            raise TamperDetected(f"{at}: its signed text is malformed; "
+                                 "run 'gdprkit verify'") from None
+        return checkpoint_number(extensions) or 0
 
     def _write_checkpoint(self) -> None:
         from .note import checkpoint_body, sign_note
 
         root = self._frontier.root()
-        body = checkpoint_body(self.origin, self._size, root)
+        # The number makes the sequence of checkpoints gapless, under the
+        # signature: verify reports a deleted intermediate checkpoint.
+        number = self._checkpoint_number + 1
+        body = checkpoint_body(self.origin, self._size, root, (f"checkpoint {number}",))
         signed = sign_note(body, self.origin, self._signing_private)
+        self._checkpoint_number = number
         self._db.execute(
             "INSERT INTO checkpoints(tree_size, root_hash, note, frontier, created_at) "
             "VALUES (?, ?, ?, ?, ?)",
@@ -479,22 +533,37 @@ class Ledger:
         return size, sha.hexdigest(), hashes
 
     # ------------------------------------------------------------------ reading
-    def _rows(self, where: str = "", params: tuple = ()) -> Iterator[tuple]:
+    def _rows(self, where: str = "", params: tuple = ()) -> list[tuple]:
         sql = (
             "SELECT l.seq, l.kind, l.ref, l.created_at, l.aux, c.wrapped_key, c.payload "
             "FROM log l LEFT JOIN content c ON c.seq = l.seq " + where + " ORDER BY l.seq"
         )
-        yield from self._db.execute(sql, params)
+        try:
+            return self._db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as err:
+            if not is_decode_error(err):
+                raise db_failure(err, self.path, writing=False) from None
+        except sqlite3.DatabaseError as err:
+            raise db_failure(err, self.path, writing=False) from None
+        # some text column holds bytes that are not UTF-8: name the entry
+        with lenient_text(self._db):
+            rows = self._db.execute(sql, params).fetchall()
+        for row in rows:
+            problems = type_problems(tuple(zip(("kind", "ref", "created_at", "aux"), row[1:5],
+                                               ("text",) * 4, strict=True)))
+            if problems:
+                raise _altered(row[0], row[2], row[1], problems)
+        return rows
 
     def _decrypt(self, seq: int, kind: str, ref: str, wrapped: bytes, payload: bytes) -> dict:
+        if type(wrapped) is not bytes or type(payload) is not bytes:
+            raise _altered(seq, ref, kind, type_problems((("wrapped_key", wrapped, "blob"),
+                                                          ("payload", payload, "blob"))))
         try:
             cipher = self._keys.open_entry(seq, kind, wrapped)
             return json.loads(cipher.open_payload(payload))
         except (crypto.DecryptionFailed, ValueError):
-            raise TamperDetected(
-                f"entry {seq} ({ref}, {kind}) does not decrypt: it was altered; "
-                "run 'gdprkit verify' for a full report"
-            ) from None
+            raise _altered(seq, ref, kind, ["does not decrypt"]) from None
 
     def _view(self) -> _View:
         """The decrypted state, brought up to date incrementally.
@@ -510,14 +579,14 @@ class Ledger:
         if view is not None and view.size == size:
             return view
         if view is not None and view.size < size:
-            rows = list(self._rows("WHERE l.seq > ?", (view.size,)))
+            rows = self._rows("WHERE l.seq > ?", (view.size,))
             if all(kind != "shred" and wrapped is not None
                    for _s, kind, _r, _c, _a, wrapped, _p in rows):
                 self._apply_rows(view, rows)
                 view.size = size
                 return view
         view = _View()
-        rows = list(self._rows())
+        rows = self._rows()
         # Shred entries follow their targets: read their reasons first.
         for seq, kind, ref, _c, _a, wrapped, payload in rows:
             if kind == "shred" and wrapped is not None:
@@ -532,10 +601,17 @@ class Ledger:
     def _apply_rows(self, view: _View, rows: list[tuple]) -> None:
         """Add log rows (in sequence order) to a view."""
         for seq, kind, ref, created_at, _aux, wrapped, payload in rows:
+            if type(ref) is not str or type(kind) is not str:
+                raise _altered(seq, ref, kind, type_problems((("kind", kind, "text"),
+                                                              ("ref", ref, "text"))))
+            try:
+                created = _parse_ts(created_at)
+            except (TypeError, ValueError, AttributeError):
+                raise _altered(seq, ref, kind, type_problems(
+                    (("created_at", created_at, "text"),)) or ["created_at is not a time"]) from None
             view.seqs.setdefault(ref, []).append(seq)
             if kind in _PREFIX:
                 view.last_id[kind] = max(view.last_id.get(kind, 0), _id_number(ref))
-            created = _parse_ts(created_at)
             if wrapped is None:  # shredded (verify checks that a shred entry names it)
                 reason = view.shred_reason.get(seq, "")
                 self._add_shredded(view, seq, kind, ref, created, reason)
@@ -832,29 +908,36 @@ class Ledger:
         ev = self.evidence(evidence_id)
         if ev.shredded:
             raise NotFound(f"evidence {evidence_id} was shredded ({ev.shred_reason or 'no reason'})")
-        row = self._db.execute(
-            "SELECT wrapped_key, payload FROM content WHERE seq = ?", (ev.seq,)
-        ).fetchone()
-        data = self._decrypt(ev.seq, "evidence", evidence_id, row[0], row[1])
-        cipher = self._keys.open_entry(ev.seq, "evidence", row[0])
-        n = data["chunks"]
-        sha = hashlib.sha256()
-        size = 0
-        expected = 0
-        bad = TamperDetected(f"evidence {evidence_id} (entry {ev.seq}) was altered in the ledger")
-        for idx, blob in self._db.execute(
-            "SELECT idx, data FROM chunks WHERE seq = ? ORDER BY idx", (ev.seq,)
-        ):
-            if idx != expected or idx >= n:
+        bad = TamperDetected(f"evidence {evidence_id} (entry {ev.seq}) was altered in the ledger; "
+                             "run 'gdprkit verify' for a full report")
+        try:
+            row = fetch_one(self._db, "SELECT wrapped_key, payload FROM content WHERE seq = ?",
+                            (ev.seq,))
+            if row is None:
                 raise bad
-            try:
-                plain = cipher.open_chunk(idx, blob, idx == n - 1)
-            except crypto.DecryptionFailed:
-                raise bad from None
-            sha.update(plain)
-            size += len(plain)
-            out.write(plain)
-            expected += 1
+            data = self._decrypt(ev.seq, "evidence", evidence_id, row[0], row[1])
+            cipher = self._keys.open_entry(ev.seq, "evidence", row[0])
+            n = data["chunks"]
+            sha = hashlib.sha256()
+            size = 0
+            expected = 0
+            for idx, blob in self._db.execute(
+                "SELECT idx, data FROM chunks WHERE seq = ? ORDER BY idx", (ev.seq,)
+            ):
+                if idx != expected or idx >= n or type(blob) is not bytes:
+                    raise bad
+                try:
+                    plain = cipher.open_chunk(idx, blob, idx == n - 1)
+                except crypto.DecryptionFailed:
+                    raise bad from None
+                sha.update(plain)
+                size += len(plain)
+                out.write(plain)
+                expected += 1
+        except sqlite3.DatabaseError as err:
+            # a chunk cast to text that is not UTF-8 fails while it is fetched
+            raise (bad if is_decode_error(err) else db_failure(err, self.path, writing=False)) \
+                from None
         if expected != n or sha.hexdigest() != data["sha256"] or size != data["size"]:
             raise bad
 
@@ -922,16 +1005,27 @@ class Ledger:
 
     # ------------------------------------------------------------------ integrity
     def checkpoint(self) -> Checkpoint:
-        """The newest signed checkpoint."""
-        from .note import parse_checkpoint, parse_note
+        """The newest signed checkpoint (its signature checked)."""
+        from .note import parse_checkpoint, verify_note
 
-        row = self._db.execute(
-            "SELECT tree_size, root_hash, note FROM checkpoints ORDER BY tree_size DESC LIMIT 1"
-        ).fetchone()
+        row = fetch_one(self._db, "SELECT tree_size, root_hash, note FROM checkpoints "
+                        "ORDER BY tree_size DESC LIMIT 1")
         if row is None:
             raise TamperDetected("the ledger has no checkpoint")
-        body, _sigs = parse_note(row[2])
-        origin, size, root, _ext = parse_checkpoint(body)
+        at = f"checkpoint at tree size {row[0]} (the newest)"
+        problems = type_problems((("its root_hash", row[1], "blob"), ("its note", row[2], "text")))
+        if problems:
+            raise TamperDetected(f"{at}: {problems[0]}; run 'gdprkit verify'")
+        try:
+            # what leaves the ledger (letters, dossiers, checkpoint -o) must be authentic
+            body = verify_note(row[2], self.origin, self.public_key)
+            origin, size, root, _ext = parse_checkpoint(body)
+        except GdprkitError as err:
+            raise TamperDetected(f"{at} is not validly signed ({err}); "
+                                 "run 'gdprkit verify'") from None
+        if origin != self.origin or size != row[0] or root != row[1]:
+            raise TamperDetected(f"{at}: its signed text does not match its row; "
+                                 "run 'gdprkit verify'")
         return Checkpoint(origin=origin, tree_size=size, root_hash=root, note=row[2],
                           key_name=self.origin, public_key=self.public_key)
 
@@ -946,7 +1040,12 @@ class Ledger:
         return "SHA256:" + hashlib.sha256(self.public_key).hexdigest()
 
     def leaf_hashes(self) -> list[bytes]:
-        return [bytes(r[0]) for r in self._db.execute("SELECT leaf_hash FROM log ORDER BY seq")]
+        rows = fetch_all(self._db, "SELECT seq, leaf_hash FROM log ORDER BY seq")
+        for seq, leaf in rows:
+            if type(leaf) is not bytes or len(leaf) != 32:
+                raise _altered(seq, None, None, type_problems((("leaf_hash", leaf, "blob"),))
+                               or ["leaf_hash is not 32 bytes"])
+        return [leaf for _seq, leaf in rows]
 
     def entry_index(self, any_id: str) -> list[int]:
         """Leaf indexes (seq - 1) of the entries behind an id."""

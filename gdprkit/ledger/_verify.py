@@ -4,30 +4,63 @@ Checks, in order: SQLite integrity; the header (KDF bounds and signing key
 were checked when opening); a gapless log; every entry's ciphertext against
 its leaf hash; that every entry decrypts and every evidence file matches its
 SHA-256; that content is missing only where a shred entry names it; every
-stored checkpoint against the tree recomputed from the leaves and against its
-Ed25519 signature; and, with ``against``, consistency with a checkpoint kept
-outside the ledger.  Problems name the entry; nothing stops at the first one.
+stored checkpoint (its root against the tree recomputed from the leaves, its
+stored tree state, its Ed25519 signature, and a gapless checkpoint sequence);
+and, with ``against``, consistency with a checkpoint kept outside the ledger.
+Problems name the entry or the checkpoint; nothing stops at the first one.
+
+Every column is checked for its storage type too: an edit such as
+``CAST(payload AS TEXT)`` keeps the bytes but is still an edit, and it must
+not crash the check (see :mod:`._sql`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 
 from ..errors import TamperDetected
 from ..model import VerifyReport
 from . import crypto, schema
+from ._sql import as_blob, db_failure, is_decode_error, lenient_text, shown, type_problems
+
+_ZERO_HASH = bytes(32)
 
 
 def _problem(report: VerifyReport, message: str, *, entry: int | None = None,
              ref: str | None = None, kind: str | None = None, **extra) -> None:
-    item = {"entry": entry, "id": ref, "kind": kind, "problem": message}
+    item = {"entry": entry, "id": shown(ref), "kind": shown(kind), "problem": message}
     item.update(extra)
     report.problems.append(item)
 
 
 def verify_ledger(ledger, against: str | None = None) -> VerifyReport:
+    """Check everything; return the report, or raise TamperDetected carrying it."""
+    try:
+        return _verify(ledger, against)
+    except sqlite3.OperationalError as err:
+        if not is_decode_error(err):
+            raise db_failure(err, ledger.path, writing=False) from None
+    except sqlite3.DatabaseError as err:
+        raise db_failure(err, ledger.path, writing=False) from None
+    # Some TEXT value is not UTF-8 (a blob cast to text): check again, reading
+    # text leniently, so that the column is reported instead of crashing.
+    try:
+        with lenient_text(ledger._db):
+            return _verify(ledger, against)
+    except sqlite3.DatabaseError as err:
+        raise db_failure(err, ledger.path, writing=False) from None
+
+
+def _text_types(row) -> list[str]:
+    """Problems with the text columns of a log row (blob columns: see _mistyped)."""
+    _seq, kind, ref, created_at, aux = row[:5]
+    return type_problems((("kind", kind, "text"), ("ref", ref, "text"),
+                          ("created_at", created_at, "text"), ("aux", aux, "text")))
+
+
+def _verify(ledger, against: str | None) -> VerifyReport:
     from .merkle import Frontier
-    from .note import parse_checkpoint, parse_note, verify_note
 
     db = ledger._db
     keys = ledger._keys
@@ -35,17 +68,26 @@ def verify_ledger(ledger, against: str | None = None) -> VerifyReport:
 
     result = db.execute("PRAGMA integrity_check").fetchall()
     if result != [("ok",)]:
-        _problem(report, "SQLite integrity check failed: " + "; ".join(r[0] for r in result[:3]))
+        _problem(report, "SQLite integrity check failed: "
+                 + "; ".join(str(r[0]) for r in result[:3]))
 
-    shreds = dict(db.execute("SELECT target, shred_seq FROM shreds"))
+    shreds: dict[int, int] = {}
+    for target, shred_seq in db.execute("SELECT target, shred_seq FROM shreds"):
+        if type(shred_seq) is not int:
+            _problem(report, f"the shred record of entry {target} is malformed "
+                     "(shred_seq is not an integer)", entry=target)
+            continue
+        shreds[target] = shred_seq
     shred_targets_named: dict[int, set[int]] = {}
     chunk_rows = db.execute("SELECT DISTINCT seq FROM chunks").fetchall()
     seqs_with_chunks = {r[0] for r in chunk_rows}
     checkpoints = {
-        size: (bytes(root), note)
-        for size, root, note in db.execute("SELECT tree_size, root_hash, note FROM checkpoints")
+        size: (root, note, frontier)
+        for size, root, note, frontier in db.execute(
+            "SELECT tree_size, root_hash, note, frontier FROM checkpoints")
     }
     report.checkpoints = len(checkpoints)
+    numbers: list[tuple[int, int | None]] = []  # (tree size, checkpoint number) in order
 
     frontier = Frontier()
     leaf_hashes: list[bytes] = []
@@ -56,57 +98,65 @@ def verify_ledger(ledger, against: str | None = None) -> VerifyReport:
         "FROM log l LEFT JOIN content c ON c.seq = l.seq ORDER BY l.seq"
     )
     append_leaf, append_tree = leaf_hashes.append, frontier.append
-    for seq, kind, ref, created_at, aux, stored_leaf, wrapped, payload in rows:
-        stored_leaf = bytes(stored_leaf)
+    for row in rows:
+        seq, kind, ref, created_at, aux, stored_leaf, wrapped, payload = row
         if seq != expected_seq:
             _problem(report, f"entries {expected_seq}..{seq - 1} are missing from the log "
                      "(deleted rows)", entry=expected_seq)
-            expected_seq = seq
-        expected_seq += 1
+        expected_seq = seq + 1
+        where = {"entry": seq, "ref": ref, "kind": kind}
 
-        if kind == "shred":
-            where = {"entry": seq, "ref": ref, "kind": kind}
-            try:
-                targets = {int(t) for t in aux.removeprefix("targets=").split(",") if t}
-            except ValueError:
-                targets = set()
-                _problem(report, "shred entry names its targets in a malformed way", **where)
-            shred_targets_named[seq] = targets
+        if (type(stored_leaf) is not bytes or len(stored_leaf) != 32
+                or (wrapped is not None and (type(wrapped) is not bytes
+                                             or type(payload) is not bytes))):
+            stored_leaf, wrapped, payload = _mistyped(report, row, where)
+        try:
+            if kind == "shred":
+                try:
+                    targets = {int(t) for t in aux.removeprefix("targets=").split(",") if t}
+                except ValueError:
+                    targets = set()
+                    _problem(report, "shred entry names its targets in a malformed way", **where)
+                shred_targets_named[seq] = targets
 
-        if wrapped is None:
-            where = {"entry": seq, "ref": ref, "kind": kind}
-            if seq not in shreds:
-                _problem(report, "content was deleted without a shred entry naming it", **where)
+            if wrapped is None:
+                for message in _text_types(row):
+                    _problem(report, message, **where)
+                if seq not in shreds:
+                    _problem(report, "content was deleted without a shred entry naming it",
+                             **where)
+                else:
+                    report.shredded += 1
+                if seq in seqs_with_chunks:
+                    _problem(report, "shredded entry still has evidence chunks", **where)
+            elif seq not in seqs_with_chunks and kind != "evidence":
+                # the common case, kept tight: decrypt, then recompute the leaf
+                try:
+                    open_fast(seq, kind, wrapped, payload)
+                except crypto.DecryptionFailed:
+                    _problem(report, "does not decrypt (ciphertext, key or position altered)",
+                             **where)
+                if fast_leaf(lid, seq, kind, ref, created_at, aux, wrapped,
+                             payload) != stored_leaf:
+                    _problem(report, "stored bytes do not match the entry's leaf hash", **where)
             else:
-                report.shredded += 1
-            if seq in seqs_with_chunks:
-                _problem(report, "shredded entry still has evidence chunks", **where)
-            leaf = stored_leaf
-        elif seq not in seqs_with_chunks and kind != "evidence":
-            # the common case, kept tight: decrypt, then recompute the leaf
-            wrapped, payload = bytes(wrapped), bytes(payload)
-            try:
-                open_fast(seq, kind, wrapped, payload)
-            except crypto.DecryptionFailed:
-                _problem(report, "does not decrypt (ciphertext, key or position altered)",
-                         entry=seq, ref=ref, kind=kind)
-            leaf = fast_leaf(lid, seq, kind, ref, created_at, aux, wrapped, payload)
-            if leaf != stored_leaf:
-                _problem(report, "stored bytes do not match the entry's leaf hash",
-                         entry=seq, ref=ref, kind=kind)
-        else:
-            leaf = _check_entry(report, ledger, keys, seq, kind, ref, created_at, aux,
-                                stored_leaf, bytes(wrapped), bytes(payload),
-                                {"entry": seq, "ref": ref, "kind": kind},
-                                has_chunks=seq in seqs_with_chunks)
+                _check_entry(report, ledger, keys, seq, kind, ref, created_at, aux,
+                             stored_leaf, wrapped, payload, where,
+                             has_chunks=seq in seqs_with_chunks)
+        except (TypeError, AttributeError, UnicodeError):
+            # a clear column of another type (bytes for text, text with bytes
+            # that are not UTF-8): name it; anything else is a bug
+            problems = _text_types(row)
+            if not problems:
+                raise
+            for message in problems:
+                _problem(report, message, **where)
         append_leaf(stored_leaf)
         append_tree(stored_leaf)
-        del leaf
 
-        cp = checkpoints.get(len(leaf_hashes))
+        cp = checkpoints.get(frontier.size)
         if cp is not None:
-            _check_checkpoint(report, ledger, frontier.size, frontier.root(), cp,
-                              parse_note, parse_checkpoint, verify_note)
+            numbers.append((frontier.size, _check_checkpoint(report, ledger, frontier, cp)))
     report.entries = len(leaf_hashes)
 
     size = frontier.size
@@ -122,6 +172,15 @@ def verify_ledger(ledger, against: str | None = None) -> VerifyReport:
             _problem(report, f"entry {target} is shredded by an earlier entry {shred_seq}",
                      entry=target)
 
+    # Content and evidence chunks of entries the log does not hold.
+    for (seq,) in db.execute("SELECT seq FROM content WHERE seq NOT IN (SELECT seq FROM log)"):
+        _problem(report, f"content is stored for entry {seq}, which the log does not hold",
+                 entry=seq)
+    for (seq,) in db.execute("SELECT DISTINCT seq FROM chunks WHERE typeof(seq) != 'integer' "
+                             "OR seq NOT IN (SELECT seq FROM log)"):
+        _problem(report, f"evidence chunks are stored for entry {seq!r}, which the log does "
+                 "not hold", entry=seq if type(seq) is int else None)
+
     if checkpoints:
         newest = max(checkpoints)
         if newest > size:
@@ -130,10 +189,11 @@ def verify_ledger(ledger, against: str | None = None) -> VerifyReport:
         elif newest < size:
             _problem(report, f"entries {newest + 1}..{size} are not covered by a signed "
                      "checkpoint (appended outside gdprkit)", entry=newest + 1)
-        for cp_size in checkpoints:
+        for cp_size in sorted(checkpoints):
             if cp_size > size or cp_size < 1:
-                _problem(report, f"checkpoint for tree size {cp_size} has no matching log",
-                         checkpoint=cp_size)
+                _problem(report, f"checkpoint at tree size {cp_size} has no matching log "
+                         f"(the log has {size} entries)", checkpoint=cp_size)
+        _check_checkpoint_sequence(report, numbers)
     else:
         _problem(report, "the ledger has no signed checkpoint")
 
@@ -142,22 +202,55 @@ def verify_ledger(ledger, against: str | None = None) -> VerifyReport:
 
     if report.problems:
         first = report.problems[0]
-        where = f"entry {first['entry']}" if first.get("entry") else "ledger"
-        if first.get("id"):
-            where += f" ({first['id']}, {first['kind']})"
         more = len(report.problems) - 1
         tail = f"; {more} more problem{'s' if more != 1 else ''}" if more else ""
         verdict = ("the ledger cannot be shown to match the kept checkpoint"
                    if first.get("against") else "the ledger was modified")
-        err = TamperDetected(f"{where}: {first['problem']}{tail}; {verdict}")
+        err = TamperDetected(f"{describe(first, detail=True)}{tail}; {verdict}")
         err.report = report
         err.problems = report.problems
         raise err
     return report
 
 
+def describe(problem: dict, *, detail: bool = False) -> str:
+    """One problem of a report as a line: ``entry 3 (c1, contact): ...``.
+
+    Checkpoint problems name their checkpoint in the text already.  With
+    ``detail`` an entry is named with its id and kind when they are known.
+    """
+    if problem.get("checkpoint") is not None:
+        return problem["problem"]
+    if problem.get("entry"):
+        where = f"entry {problem['entry']}"
+        if detail and problem.get("id"):
+            where += f" ({problem['id']}, {problem['kind']})" if problem.get("kind") \
+                else f" ({problem['id']})"
+    else:
+        where = "ledger"
+    return f"{where}: {problem['problem']}"
+
+
+def _mistyped(report, row, where) -> tuple[bytes, bytes | None, bytes | None]:
+    """Report the blob columns of a log row that are not blobs (or a leaf hash
+    of the wrong length); return them as SQLite's CAST(... AS BLOB) would, so
+    the other checks still run on the same bytes."""
+    _seq, _kind, _ref, _created, _aux, stored_leaf, wrapped, payload = row
+    problems = type_problems((("leaf_hash", stored_leaf, "blob"),
+                              ("wrapped_key", wrapped, "blob"), ("payload", payload, "blob")))
+    leaf = as_blob(stored_leaf)
+    if len(leaf) != 32:
+        problems.append(f"leaf_hash is {len(leaf)} bytes, not 32")
+        leaf = _ZERO_HASH
+    for message in problems:
+        _problem(report, message, **where)
+    if wrapped is None:
+        return leaf, None, None
+    return leaf, as_blob(wrapped), as_blob(payload)
+
+
 def _check_entry(report, ledger, keys, seq, kind, ref, created_at, aux, stored_leaf,
-                 wrapped, payload, where, *, has_chunks: bool = True) -> bytes:
+                 wrapped, payload, where, *, has_chunks: bool = True) -> None:
     import json
 
     from .merkle import leaf_hash
@@ -184,7 +277,15 @@ def _check_entry(report, ledger, keys, seq, kind, ref, created_at, aux, stored_l
     expected_idx = 0
     chunk_problem = None
     for idx, blob in chunk_list:
-        blob = bytes(blob)
+        if type(blob) is not bytes or type(idx) is not int:
+            for message in type_problems((("evidence chunk index", idx, "integer"),
+                                          (f"evidence chunk {idx!r} data", blob, "blob"))):
+                _problem(report, message, **where)
+            blob = as_blob(blob)
+            if type(idx) is not int:
+                chunk_hashes.append(hashlib.sha256(blob).digest())
+                chunk_problem = chunk_problem or "an evidence chunk index is not an integer"
+                continue
         chunk_hashes.append(hashlib.sha256(blob).digest())
         if idx != expected_idx:
             chunk_problem = f"evidence chunk {expected_idx} is missing or out of order"
@@ -210,27 +311,83 @@ def _check_entry(report, ledger, keys, seq, kind, ref, created_at, aux, stored_l
     leaf = leaf_hash(schema.leaf_data(keys.ledger_id, seq, kind, ref, created_at, aux, chash))
     if leaf != stored_leaf:
         _problem(report, "stored bytes do not match the entry's leaf hash", **where)
-    return leaf
 
 
-def _check_checkpoint(report, ledger, size, root, cp, parse_note, parse_checkpoint,
-                      verify_note) -> None:
-    stored_root, note_text = cp
-    if stored_root != root:
-        _problem(report, f"checkpoint at tree size {size} has root {stored_root.hex()[:16]}… "
-                 f"but the log gives {root.hex()[:16]}…", checkpoint=size,
-                 entry=size)
-        return
+def checkpoint_number(extensions) -> int | None:
+    """The sequence number a checkpoint note carries (``checkpoint N``), or None."""
+    for line in extensions:
+        head, _, number = line.partition(" ")
+        if head == "checkpoint" and number.isdigit() and number.isascii():
+            return int(number)
+    return None
+
+
+def _check_checkpoint(report, ledger, frontier, cp) -> int | None:
+    """Check one stored checkpoint against the tree of the log prefix of its size.
+
+    Returns the checkpoint's sequence number from its note (None when absent
+    or unreadable) for the gapless check.
+    """
+    from ..errors import GdprkitError
+    from .note import parse_checkpoint, verify_note
+
+    size = frontier.size
+    root = frontier.root()
+    stored_root, note_text, stored_frontier = cp
+    at = f"checkpoint at tree size {size}"
+    where = {"checkpoint": size, "entry": size}
+    typed = type_problems((("its root_hash", stored_root, "blob"), ("its note", note_text, "text"),
+                           ("its frontier", stored_frontier, "blob")))
+    for message in typed:
+        _problem(report, f"{at}: {message}", **where)
+    root_ok = as_blob(stored_root) == root
+    if not root_ok:
+        _problem(report, f"{at}: its root hash is not the root of the log's first {size} "
+                 "entries", stored_root=as_blob(stored_root).hex(), log_root=root.hex(), **where)
+    elif as_blob(stored_frontier) != frontier.to_bytes():
+        _problem(report, f"{at}: its stored tree state (frontier) does not match the log and "
+                 "its root", **where)
     try:
-        body = verify_note(note_text, ledger.origin, ledger.public_key)
-        origin, note_size, note_root, _ext = parse_checkpoint(body)
-    except Exception as err:  # ProofError/TamperDetected/ValueError alike: report, go on
-        _problem(report, f"checkpoint at tree size {size} is not validly signed ({err})",
-                 checkpoint=size, entry=size)
-        return
-    if origin != ledger.origin or note_size != size or note_root != root:
-        _problem(report, f"signed checkpoint text at tree size {size} does not match the log",
-                 checkpoint=size, entry=size)
+        text = note_text if type(note_text) is str else as_blob(note_text)
+        body = verify_note(text, ledger.origin, ledger.public_key)
+        origin, note_size, note_root, extensions = parse_checkpoint(body)
+    except (GdprkitError, ValueError) as err:
+        _problem(report, f"{at} is not validly signed ({err})", **where)
+        return None
+    if origin != ledger.origin or note_size != size or (root_ok and note_root != root):
+        _problem(report, f"{at}: its signed text does not match the log", **where)
+    return checkpoint_number(extensions)
+
+
+def _check_checkpoint_sequence(report, numbers: list[tuple[int, int | None]]) -> None:
+    """Checkpoints are numbered 1, 2, 3 ... in their signed text: a gap means
+    one was deleted.  Checkpoints without a number (made before gdprkit
+    numbered them) may only come before the numbered ones, which then start
+    at 1."""
+    previous: tuple[int, int] | None = None  # (tree size, number) of the last numbered one
+    for size, number in numbers:
+        where = {"checkpoint": size, "entry": size}
+        if number is None:
+            if previous is not None:
+                _problem(report, f"checkpoint at tree size {size} carries no sequence number "
+                         f"but follows checkpoint {previous[1]}", **where)
+            continue
+        if previous is None:
+            if number != 1:
+                gap = "checkpoint 1 was" if number == 2 else f"checkpoints 1..{number - 1} were"
+                _problem(report, f"checkpoint at tree size {size} is number {number}: "
+                         f"{gap} deleted", **where)
+        elif number != previous[1] + 1:
+            if number > previous[1] + 1:
+                gap = (f"checkpoint {previous[1] + 1} was" if number == previous[1] + 2
+                       else f"checkpoints {previous[1] + 1}..{number - 1} were")
+                _problem(report, f"checkpoint at tree size {size} is number {number} but "
+                         f"follows number {previous[1]} (tree size {previous[0]}): "
+                         f"{gap} deleted", **where)
+            else:
+                _problem(report, f"checkpoint at tree size {size} is number {number} but "
+                         f"follows number {previous[1]} (tree size {previous[0]})", **where)
+        previous = (size, number)
 
 
 def _check_against(report, ledger, text: str, leaf_hashes: list[bytes]) -> None:
