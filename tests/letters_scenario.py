@@ -138,6 +138,7 @@ LINKEDIN = Recipient(
     email="abuse@linkedin.example",
     address="Wilton Plaza\nWilton Place\nDublin 2",
     country="IE",
+    snapshot_date="2026-07-21",  # addressed from the directory
 )
 
 GARANTE_RECIPIENT = Recipient(
@@ -146,6 +147,7 @@ GARANTE_RECIPIENT = Recipient(
     email=GARANTE["email"],
     address="\n".join(GARANTE["address"]),
     country="IT",
+    snapshot_date=GARANTE["snapshot_date"],
 )
 
 

@@ -222,6 +222,67 @@ def test_recipient_from_directory_and_cross_border_address():
     assert b"Dublin 2\nIRELAND\n" in text
 
 
+SNAPSHOT_NOTES = {
+    "en": "Address from the gdprkit directory (snapshot of 21 July 2026); check it before "
+          "sending.",
+    "it": "Indirizzo tratto dall'elenco di gdprkit (aggiornato al 21 luglio 2026); "
+          "verificarlo prima dell'invio.",
+    "de": "Anschrift aus dem Verzeichnis von gdprkit (Stand: 21. Juli 2026); vor dem Versand "
+          "bitte prüfen.",
+    "fr": "Adresse tirée de l'annuaire de gdprkit (état au 21 juillet 2026) ; à vérifier "
+          "avant l'envoi.",
+    "es": "Dirección tomada del directorio de gdprkit (datos a 21 de julio de 2026); "
+          "verifíquese antes del envío.",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(SNAPSHOT_NOTES))
+@pytest.mark.parametrize("kind", ["complaint", "platform-report", "objection"])
+def test_a_directory_address_carries_the_snapshot_date(monkeypatch, tmp_path, kind, lang):
+    from gdprkit.legal import directory
+
+    monkeypatch.setenv("GDPRKIT_CONFIG_DIR", str(tmp_path / "config"))
+    case = dict(golden_cases()[kind])
+    if kind == "complaint":
+        case["recipient"] = recipient_from_directory(directory.authority_for_complaint("IT"))
+    elif kind == "platform-report":
+        case["recipient"] = recipient_from_directory(directory.platform("LinkedIn"))
+    for fmt in ("txt", "html", "pdf"):
+        content = render_letter(kind, lang=lang, fmt=fmt, **case).content
+        if fmt == "pdf":
+            import io
+
+            from pypdf import PdfReader
+
+            content = "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+        else:
+            content = content.decode()
+        if fmt == "html":
+            import html
+
+            content = html.unescape(content)
+        shown = " ".join(content.split())
+        # a letter to the contact takes no address from the directory
+        assert (SNAPSHOT_NOTES[lang] in shown) == (kind != "objection"), (kind, lang, fmt)
+
+
+def test_an_address_and_email_from_the_override_file_carry_no_snapshot_date(monkeypatch,
+                                                                             tmp_path):
+    import json
+
+    from gdprkit.legal import directory
+
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "directory-overrides.json").write_text(json.dumps({"authorities": {"IT": {
+        "address": ["Piazza Venezia 11", "00187 Roma"], "email": "a@example.org"}}}))
+    monkeypatch.setenv("GDPRKIT_CONFIG_DIR", str(config))
+    recipient = recipient_from_directory(directory.authority_for_complaint("IT"))
+    assert recipient.snapshot_date is None and recipient.address == "Piazza Venezia 11\n00187 Roma"
+    text = render_letter("complaint", **dict(golden_cases()["complaint"], recipient=recipient))
+    assert b"gdprkit directory" not in text.content
+
+
 # -- reminder and complaint --------------------------------------------------------
 def _followup(kind, request, sent, **extra):
     return render_letter(kind, requester=REQUESTER, recipient=recipient_from_contact(CONTACT),

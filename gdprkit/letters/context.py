@@ -131,7 +131,10 @@ class PartyView:
     None), ``country_name`` (in the letter's language, or None),
     ``postal_lines``: the whole postal block in order - org, name, address
     lines, and the country name in capitals when the letter crosses a border;
-    ``is_org``: True when addressed to an organisation without a person.
+    ``is_org``: True when addressed to an organisation without a person;
+    ``snapshot_date``: for an authority or platform addressed from gdprkit's
+    directory, the date (a :class:`datetime.date`) of the directory data its
+    address came from, else None (print it next to the address).
     """
 
     name: str
@@ -142,6 +145,7 @@ class PartyView:
     country_name: str | None
     postal_lines: tuple[str, ...]
     is_org: bool = False
+    snapshot_date: _dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -303,6 +307,7 @@ def _territory_name(code: str, lang: str) -> str | None:
 def party_view(
     *, name: str, org: str | None, email: str | None, address: str | Sequence[str] | None,
     country: str | None, lang: str, home_country: str | None,
+    snapshot_date: str | _dt.date | None = None,
 ) -> PartyView:
     lines = _lines(address) if isinstance(address, str | None) else tuple(
         x.strip() for x in address if x and x.strip()
@@ -327,6 +332,8 @@ def party_view(
         country_name=cname,
         postal_lines=tuple(postal),
         is_org=bool(org) and org == name,
+        snapshot_date=_dt.date.fromisoformat(snapshot_date) if isinstance(snapshot_date, str)
+        else snapshot_date,
     )
 
 
@@ -453,6 +460,7 @@ def build_context(
     rec_view = party_view(
         name=recipient.name, org=recipient.org, email=recipient.email,
         address=recipient.address, country=recipient.country, lang=lang, home_country=home,
+        snapshot_date=getattr(recipient, "snapshot_date", None),
     )
     ctrl_view = None
     if controller is not None:
