@@ -325,3 +325,63 @@ def test_unnumbered_checkpoints_of_older_ledgers_still_verify(ledger_path, clock
     assert ["\ncheckpoint " in n for n in notes] == [False, False, True, True]
     assert "\ncheckpoint 1\n" in notes[2] and "\ncheckpoint 2\n" in notes[3]
     assert run("verify").exit_code == 0
+
+
+# ---------------------------------------------------------------------- header
+def test_replaced_ledger_id_is_tampering_not_a_wrong_passphrase(filled, run, tmp_path):
+    _edit(filled, "UPDATE meta SET value=randomblob(16) WHERE key='ledger_id'")
+    r = run("verify")
+    assert r.exit_code == 3, r.output
+    line = _one_line_error(r)
+    assert "the ledger header's id was altered" in line
+    # whatever the passphrase: the log names another id than the header
+    bad = tmp_path / "bad"
+    bad.write_text("not the passphrase\n")
+    r = run("--passphrase-file", bad, "contact", "list")
+    assert r.exit_code == 3, r.output
+    assert "the ledger header's id was altered" in _one_line_error(r)
+
+
+def test_wrong_passphrase_names_both_causes(filled, run, tmp_path):
+    bad = tmp_path / "bad"
+    bad.write_text("not the passphrase\n")
+    r = run("--passphrase-file", bad, "verify")
+    assert r.exit_code == 4
+    assert "wrong passphrase for the ledger" in _one_line_error(r)
+    assert "or the ledger header was altered" in r.stderr
+
+
+def test_flipped_wrapped_key_cannot_be_told_from_a_wrong_passphrase(filled, run):
+    db = _db(filled)
+    wrapped = db.execute("SELECT value FROM meta WHERE key='wrapped_ledger_key'").fetchone()[0]
+    db.execute("UPDATE meta SET value=? WHERE key='wrapped_ledger_key'", (_flip(wrapped, 20),))
+    db.commit()
+    db.close()
+    r = run("verify")
+    assert r.exit_code == 4
+    assert "wrong passphrase for the ledger" in _one_line_error(r)
+    assert "or the ledger header was altered" in r.stderr
+
+
+@pytest.mark.parametrize("salt", ["", "00", "zz", "0" * 34])
+def test_bad_kdf_salt_is_refused(filled, run, salt):
+    db = _db(filled)
+    kdf = json.loads(db.execute("SELECT value FROM meta WHERE key='kdf'").fetchone()[0])
+    kdf["salt"] = salt
+    db.execute("UPDATE meta SET value=? WHERE key='kdf'", (json.dumps(kdf).encode(),))
+    db.commit()
+    db.close()
+    r = run("verify")
+    assert r.exit_code == 3, r.output
+    line = _one_line_error(r)
+    assert "the ledger header is refused: KDF salt is not 16 bytes" in line \
+        or "KDF parameters cannot be read" in line
+
+
+@pytest.mark.parametrize("key", ["ledger_id", "kdf", "wrapped_ledger_key", "signing_public_key",
+                                 "sealed_signing_key", "format"])
+def test_header_value_of_another_type(filled, run, key):
+    _edit(filled, f"UPDATE meta SET value=CAST(value AS TEXT) WHERE key='{key}'")
+    r = run("contact", "list")
+    assert r.exit_code == 3, r.output
+    assert f"the ledger header's {key} is not a blob (stored as text)" in _one_line_error(r)

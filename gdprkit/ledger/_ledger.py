@@ -51,12 +51,15 @@ from ..model import (
 )
 from . import crypto, schema
 from ._sql import (
+    as_blob,
     db_failure,
     fetch_all,
     fetch_one,
+    is_access_error,
     is_decode_error,
     lenient_text,
     shown,
+    type_problem,
     type_problems,
 )
 from .merkle import leaf_hash
@@ -157,6 +160,85 @@ def _altered(seq: int, ref, kind, problems: list[str]) -> TamperDetected:
     what = problems[0] if problems else "cannot be read"
     return TamperDetected(f"{where}: {what}; the entry was altered; run 'gdprkit verify' for a "
                           "full report")
+
+
+_HEADER_BLOBS = ("format", "ledger_id", "kdf", "wrapped_ledger_key", "signing_public_key",
+                 "sealed_signing_key")
+
+
+def _check_header_types(meta: dict, app_id: int) -> None:
+    """Every header value is a blob; a gdprkit header with one stored as text
+    (or a number) was edited."""
+    fmt = meta.get("format")
+    if app_id != schema.APPLICATION_ID or fmt is None:
+        return  # not a gdprkit ledger: the caller says so
+    if type(fmt) is not bytes and as_blob(fmt) != schema.FORMAT:
+        return  # an unknown format
+    for key in _HEADER_BLOBS:
+        problem = type_problem(f"the ledger header's {key}", meta.get(key), "blob") \
+            if key in meta else None
+        if problem:
+            raise TamperDetected(f"{problem}: the header was altered")
+
+
+def _unwrap_failure(db: sqlite3.Connection, path: Path, kek: bytes, wrapped: bytes,
+                    ledger_id: bytes) -> GdprkitError:
+    """Why the ledger key did not unwrap: a wrong passphrase, or an altered header.
+
+    The ledger key is wrapped with AES-GCM under the key derived from the
+    passphrase, with the ledger id as associated data.  A failed unwrap is one
+    opaque error: by itself it cannot tell a wrong passphrase from an altered
+    salt, KDF parameter, wrapped key or ledger id.  The id alone can be told
+    apart, because the rest of the file names it without any key: the
+    checkpoints' signed origin is ``gdprkit.local/ledger/<id>``, and every leaf
+    hash commits to it.  So: if the id the log names opens the key, the
+    passphrase is right and the header's id was replaced (exit code 3); if the
+    log and its checkpoints both disagree with the header's id, the header was
+    altered whatever the passphrase (exit code 3).  The other header fields are
+    inputs of the unwrap itself and have no witness elsewhere, so that failure
+    stays exit code 4 and its message names both causes.
+    """
+    try:
+        log_id = _log_ledger_id(db)
+        if log_id is not None and log_id != ledger_id:
+            try:
+                crypto.unwrap_ledger_key(kek, wrapped, log_id)
+            except crypto.DecryptionFailed:
+                pass
+            else:
+                return TamperDetected(
+                    f"the ledger header's id was altered: the log and its signed checkpoints "
+                    f"belong to ledger {log_id.hex()}, the header says {ledger_id.hex()}")
+            first = fetch_one(db, "SELECT l.kind, l.ref, l.created_at, l.aux, c.wrapped_key, "
+                              "c.payload, l.leaf_hash FROM log l JOIN content c ON c.seq = l.seq "
+                              "WHERE l.seq = 1")
+            if first is not None and not type_problems(tuple(
+                    zip(("kind", "ref", "created_at", "aux", "wrapped_key", "payload"), first[:6],
+                        ("text",) * 4 + ("blob",) * 2, strict=True))) \
+                    and schema.entry_leaf_hash(ledger_id, 1, *first[:6]) != first[6]:
+                return TamperDetected(
+                    "the ledger header's id was altered: entry 1's leaf hash and the signed "
+                    f"checkpoints name ledger {log_id.hex()}, the header says {ledger_id.hex()}")
+    except sqlite3.Error:
+        pass
+    return WrongPassphrase(f"wrong passphrase for the ledger {path}, "
+                           "or the ledger header was altered")
+
+
+def _log_ledger_id(db: sqlite3.Connection) -> bytes | None:
+    """The ledger id in the newest checkpoint's origin (its signature unchecked)."""
+    from .note import parse_checkpoint, parse_note
+
+    row = fetch_one(db, "SELECT note FROM checkpoints ORDER BY tree_size DESC LIMIT 1")
+    if row is None or type(row[0]) is not str:
+        return None
+    try:
+        origin = parse_checkpoint(parse_note(row[0])[0])[0]
+        prefix, _, hex_id = origin.rpartition("/")
+        log_id = bytes.fromhex(hex_id) if prefix == "gdprkit.local/ledger" else b""
+    except (GdprkitError, ValueError):
+        return None
+    return log_id if len(log_id) == 16 else None
 
 
 class _View:
@@ -292,36 +374,42 @@ class Ledger:
         except sqlite3.DatabaseError:
             raise LedgerError(f"{path} is not a gdprkit ledger") from None
         try:
-            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            meta = dict(fetch_all(db, "SELECT key, value FROM meta"))
             app_id = db.execute("PRAGMA application_id").fetchone()[0]
         except sqlite3.OperationalError as err:
             db.close()
-            if "locked" in str(err).lower():
-                raise _locked_or(err, path) from None
+            if is_access_error(err) or "locked" in str(err).lower():
+                raise db_failure(err, path, writing=False) from None
             raise LedgerError(f"{path} is not a gdprkit ledger") from None
         except sqlite3.DatabaseError:
             db.close()
             raise LedgerError(f"{path} is not a gdprkit ledger") from None
+        try:
+            _check_header_types(meta, app_id)
+        except BaseException:
+            db.close()
+            raise
         if app_id != schema.APPLICATION_ID or meta.get("format") != schema.FORMAT:
             db.close()
             raise LedgerError(f"{path} is not a gdprkit ledger (or of an unknown version)")
         try:
             params = crypto.KdfParams.from_json(meta["kdf"])
-            ledger_id = bytes(meta["ledger_id"])
+            ledger_id = meta["ledger_id"]
             if len(ledger_id) != 16:
                 raise TamperDetected("the ledger header's id is malformed")
             kek = crypto.derive_kek(passphrase, params)
             try:
                 ledger_key = crypto.unwrap_ledger_key(kek, meta["wrapped_ledger_key"], ledger_id)
             except crypto.DecryptionFailed:
-                raise WrongPassphrase(f"wrong passphrase for the ledger {path}") from None
+                raise _unwrap_failure(db, path, kek, meta["wrapped_ledger_key"],
+                                      ledger_id) from None
             keyring = crypto.Keyring(ledger_id, ledger_key)
             try:
                 private_raw = keyring.open_signing_key(meta["sealed_signing_key"])
                 derived = Ed25519PrivateKey.from_private_bytes(private_raw).public_key()
             except (crypto.DecryptionFailed, ValueError):
                 raise TamperDetected("the ledger's checkpoint signing key was altered") from None
-            public_raw = bytes(meta["signing_public_key"])
+            public_raw = meta["signing_public_key"]
             if derived.public_bytes(Encoding.Raw, PublicFormat.Raw) != public_raw:
                 raise TamperDetected("the ledger's checkpoint public key was replaced")
         except KeyError as err:

@@ -99,6 +99,8 @@ class KdfParams:
     def from_json(cls, raw: bytes) -> KdfParams:
         """Strictly decode stored parameters; refuse unsafe ones (tampering)."""
         try:
+            if type(raw) is not bytes:
+                raise TypeError
             d = json.loads(raw)
             if d.pop("alg") != "argon2id" or d.pop("v") != VERSION:
                 raise ValueError
@@ -110,7 +112,9 @@ class KdfParams:
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             raise TamperDetected("the ledger header's KDF parameters cannot be read") from None
-        problem = params.problem()
+        # a stored salt is always 16 bytes (an empty one would even crash Argon2id)
+        problem = params.problem() or (
+            None if len(params.salt) == 16 else "KDF salt is not 16 bytes")
         if problem:
             raise TamperDetected(f"the ledger header is refused: {problem}")
         return params
