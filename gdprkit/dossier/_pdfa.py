@@ -3,8 +3,14 @@
 Evidence files are streamed, never all held in memory: each one is
 decrypted chunk by chunk into a *carrier*, a minimal PDF file written here
 byte by byte whose only content is one Flate-compressed stream per file.
-pikepdf (qpdf) then copies those streams into the dossier lazily: their data
-is read from the carrier when the dossier is written, one stream at a time.
+The dossier is then built *on the carrier*: reportlab's pages and outline
+are copied into it, and the evidence streams stay its own objects, read from
+disk when the dossier is written.  (pikepdf's ``copy_foreign`` reads a
+stream's data into memory at once, so copying the evidence streams the other
+way round held every file in memory.)  qpdf still holds the one stream it
+is writing: its writer collects a stream's data in a buffer to learn its
+length, up to about twice the compressed size of the largest file.  That
+copy is qpdf's, and pikepdf offers no way around it.
 """
 
 from __future__ import annotations
@@ -188,10 +194,23 @@ def finish(pdf_bytes: bytes, out: BinaryIO, *, title: str, lang: str,
 
     from ._pagetext import page_digests, page_texts
 
-    pdf = pikepdf.open(io.BytesIO(pdf_bytes))
-    fix_tounicode(pdf)
-    manifest_bytes = manifest(page_digests(page_texts(pdf)))
-    with pikepdf.open(carrier_path) as carrier:
+    laid_out = pikepdf.open(io.BytesIO(pdf_bytes))
+    fix_tounicode(laid_out)
+    manifest_bytes = manifest(page_digests(page_texts(laid_out)))
+    # The dossier is built on the carrier, not on reportlab's PDF: pikepdf
+    # copies a foreign stream's data into memory at once (copy_foreign), so
+    # copying the evidence streams would hold every file in memory, twice.
+    # The carrier's streams are its own objects and stay on disk until save;
+    # what is copied are reportlab's pages and outline (small).
+    pdf = pikepdf.open(carrier_path)
+    with laid_out:
+        pdf.pages.extend(laid_out.pages)
+        for key, value in laid_out.Root.items():  # the outline, page mode, ...
+            if key not in ("/Type", "/Pages"):
+                if not value.is_indirect:
+                    value = laid_out.make_indirect(value)
+                pdf.Root[key] = pdf.copy_foreign(value)
+    with pdf:
         specs: dict[str, pikepdf.Object] = {}
 
         def embed(name: str, stream, media_type: str | None, relationship: str,
@@ -211,7 +230,7 @@ def finish(pdf_bytes: bytes, out: BinaryIO, *, title: str, lang: str,
 
         for item in attachments:
             info = carried[item["id"]]
-            stream = pdf.copy_foreign(carrier.get_object((info.object_number, 0)))
+            stream = pdf.get_object((info.object_number, 0))
             embed(item["name"], stream, item["media_type"], "Source", item["description"],
                   info.size, info.md5, item["mod_date"])
         embed(manifest_name, pikepdf.Stream(pdf, manifest_bytes), "application/json", "Data",
@@ -243,4 +262,3 @@ def finish(pdf_bytes: bytes, out: BinaryIO, *, title: str, lang: str,
         ))
         pdf.save(out, deterministic_id=True, min_version="1.7", fix_metadata_version=False,
                  compress_streams=True)
-    pdf.close()

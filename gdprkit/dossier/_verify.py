@@ -174,7 +174,7 @@ def _check_contents(report: DossierReport, pdf, path) -> dict:
         _raise(report)
     root = _check_checkpoint(report, manifest)
     _check_proofs(report, manifest, root)
-    _check_attachments(report, manifest, files)
+    _check_attachments(report, manifest, files, pdf, path)
     _check_printed(report, manifest, pdf)
     return manifest
 
@@ -259,7 +259,22 @@ def _check_proofs(report: DossierReport, manifest: dict, root: bytes | None) -> 
     report.proofs_ok = failed == 0
 
 
-def _check_attachments(report: DossierReport, manifest: dict, files: dict) -> None:
+def _check_attachments(report: DossierReport, manifest: dict, files: dict, pdf,
+                       path) -> None:
+    from ._rawstream import digest_from_file, digest_with_pikepdf
+
+    try:
+        xref = pdf.get_xref_table()
+    except Exception:
+        xref = {}
+
+    def digest(stream) -> tuple[str, int]:
+        # block by block from the file where that reads what qpdf reads;
+        # else through pikepdf, which holds the whole file in memory
+        with open(path, "rb") as fh:
+            found = digest_from_file(pdf, fh, stream, xref)
+        return found if found is not None else digest_with_pikepdf(stream)
+
     listed = set()
     for ev in manifest["evidence"]:
         if ev.get("shredded"):
@@ -272,20 +287,22 @@ def _check_attachments(report: DossierReport, manifest: dict, files: dict) -> No
             report.problems.append(f"evidence {ev['id']}: attachment {name} is missing")
             continue
         try:
-            data = stream.read_bytes()
+            sha, size = digest(stream)
         except Exception:
             report.attachments.append({"name": name, "sha256": None, "ok": False})
             report.problems.append(f"evidence {ev['id']}: attachment {name} cannot be read")
             continue
-        digest = hashlib.sha256(data).hexdigest()
-        ok = digest == ev["sha256"] and len(data) == ev["size"]
-        report.attachments.append({"name": name, "sha256": digest, "ok": ok})
+        ok = sha == ev["sha256"] and size == ev["size"]
+        report.attachments.append({"name": name, "sha256": sha, "ok": ok})
         if not ok:
             report.problems.append(f"evidence {ev['id']}: attachment {name} has SHA-256 "
-                                   f"{digest}, the manifest says {ev['sha256']}")
+                                   f"{sha}, the manifest says {ev['sha256']}")
     for name in sorted(set(files) - listed - {_manifest.NAME}):
-        digest = hashlib.sha256(files[name].read_bytes()).hexdigest()
-        report.attachments.append({"name": name, "sha256": digest, "ok": False})
+        try:
+            sha = digest(files[name])[0]
+        except Exception:
+            sha = None
+        report.attachments.append({"name": name, "sha256": sha, "ok": False})
         report.problems.append(f"attachment {name} is not listed in the manifest")
 
 
