@@ -80,8 +80,13 @@ def test_every_letter_states_what_the_brief_requires(kind):
     assert f"Subject: {letter.subject}" in flat
     # checkpoint: tree size and root hash prefix
     assert "27 entries" in flat and CHECKPOINT.root_hash.hex()[:16] in flat
-    # evidence names with short fingerprints (reminder refers to the letter instead)
-    if kind != "reminder":
+    # evidence names with short fingerprints (reminder refers to the letter instead);
+    # the complaint, filed as is, gives the whole SHA-256 (issue 5)
+    if kind == "complaint":
+        for inc in case["incidents"]:
+            for ev in inc.evidence:
+                assert f"{ev.name} (" in flat and f"SHA-256: {ev.sha256}" in flat
+    elif kind != "reminder":
         for inc in case["incidents"]:
             for ev in inc.evidence:
                 assert f"{ev.name}: {ev.sha256[:16]}…" in flat
@@ -92,6 +97,64 @@ def test_every_letter_states_what_the_brief_requires(kind):
         assert "Garante per la protezione dei dati personali" in flat
         assert "Article 77" in flat
     assert flat.rstrip().endswith("Giulia Bianchi")
+
+
+METHODS = {
+    "en": ("copy of the original file", "imported from my mailbox or a data export",
+           "screenshot"),
+    "it": ("copia del file originale",
+           "importazione dalla mia casella di posta o da un export di dati",
+           "schermata (screenshot)"),
+    "de": ("Kopie der Originaldatei", "aus meinem Postfach oder einem Datenexport importiert",
+           "Bildschirmfoto"),
+    "fr": ("copie du fichier original", "importation depuis ma messagerie ou un export de "
+           "données", "capture d'écran"),
+    "es": ("copia del archivo original", "importación desde mi buzón de correo o una "
+           "exportación de datos", "captura de pantalla"),
+}
+ACQUIRED = {
+    "en": "acquired on 20 February 2026 at 19:30 UTC",
+    "it": "acquisizione: 20 febbraio 2026, ore 19:30 UTC",
+    "de": "gesichert am 20. Februar 2026 um 19:30 Uhr UTC",
+    "fr": "acquisition le 20 février 2026 à 19:30 UTC",
+    "es": "obtención: 20 de febrero de 2026, a las 19:30 UTC",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(METHODS))
+def test_complaint_lists_the_evidence_completely_enough_to_be_filed(lang):
+    """Issue 5: the complaint lists the evidence with SHA-256; as a PDF it can be
+    filed as is: whole hash, size, when and how each file was acquired."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    # a time at another offset is printed in UTC
+    at = dt.datetime(2026, 2, 20, 20, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    inc = dataclasses.replace(INCIDENTS["forwarded"], evidence=tuple(
+        dataclasses.replace(ev, method=method, acquired_at=at, source=f"src-{method}")
+        for ev, method in zip(INCIDENTS["forwarded"].evidence * 2,
+                              ("file", "import", "screenshot"), strict=False)))
+    case = dict(golden_cases()["complaint"], incidents=[inc])
+    txt = render_letter("complaint", lang=lang, **case).content.decode()
+    flat = " ".join(txt.split())
+    for ev, method in zip(inc.evidence, METHODS[lang], strict=False):
+        # the whole hash, alone on its line: it wraps cleanly at the text width
+        assert f"\n  {ev.sha256}\n" in txt
+        assert method in flat and f"src-{ev.method}" in flat
+    assert flat.count(ACQUIRED[lang]) == len(inc.evidence)
+    assert max(len(line) for line in txt.splitlines()) <= 76
+    # the letter that went unanswered is identified by its whole hash too
+    assert OBJECTION_REQUEST.sha256 in txt
+    pdf = render_letter("complaint", lang=lang, fmt="pdf", **case).content
+    lines = "\n".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages).splitlines()
+    for ev in inc.evidence:
+        assert ev.sha256 in lines  # one line of the PDF, not cut
+    assert OBJECTION_REQUEST.sha256 in "".join(lines)
+    # other letters keep the short fingerprints (issue 4)
+    erasure = render_letter("erasure", lang=lang, **dict(golden_cases()["erasure"],
+                                                         incidents=[inc])).content.decode()
+    assert inc.evidence[0].sha256 not in erasure and inc.evidence[0].sha256[:16] in erasure
 
 
 def test_deadline_follows_legal_md_examples():

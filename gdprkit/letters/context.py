@@ -166,8 +166,9 @@ class ContactView:
 
 @dataclass(frozen=True)
 class EvidenceView:
-    """One evidence item: ``id name size sha256 fingerprint`` (first 16 hex
-    digits of the SHA-256) ``acquired_at method source media_type``."""
+    """One evidence item: ``id name size sha256`` (64 hex digits) ``fingerprint``
+    (its first 16) ``acquired_at`` (when gdprkit stored it, in UTC) ``method``
+    (``file``, ``import`` or ``screenshot``) ``source media_type``."""
 
     id: str
     name: str
@@ -344,7 +345,8 @@ def evidence_view(ev) -> EvidenceView:
         size=ev.size,
         sha256=ev.sha256,
         fingerprint=ev.sha256[:16],
-        acquired_at=ev.acquired_at,
+        acquired_at=ev.acquired_at.astimezone(_dt.UTC)
+        if ev.acquired_at is not None and ev.acquired_at.tzinfo is not None else ev.acquired_at,
         method=ev.method,
         source=ev.source,
         media_type=ev.media_type,
