@@ -844,11 +844,16 @@ from gdprkit.ledger import Ledger
 def peak():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
-what, ledger_path, out = sys.argv[1:4]
+what, ledger_path, out, *p12 = sys.argv[1:]
 if what == "export":
+    signer = None
+    if p12:
+        from gdprkit.dossier import load_signer
+
+        signer = load_signer(p12[0], p12[1].encode())
     with Ledger.open(ledger_path, sys.stdin.buffer.read()) as led:
         base = peak()
-        export_dossier(led, out)
+        export_dossier(led, out, signer=signer)
 else:
     import gdprkit.dossier._verify, gdprkit.ledger.merkle, gdprkit.ledger.note  # noqa: F401
     base = peak()
@@ -857,14 +862,14 @@ print(peak() - base)
 '''
 
 
-def _growth(what: str, ledger_path, out) -> int:
+def _growth(what: str, ledger_path, out, *p12) -> int:
     from tests.conftest import PASSPHRASE
 
     # Linux hands a process the peak RSS of the one it was forked from (kept
     # across exec): start the measured one from a small launcher, not pytest.
     launch = "import subprocess, sys; sys.exit(subprocess.run(sys.argv[1:]).returncode)"
     r = subprocess.run([sys.executable, "-c", launch, sys.executable, "-c", _MEASURE, what,
-                        str(ledger_path), str(out)],
+                        str(ledger_path), str(out), *map(str, p12)],
                        input=PASSPHRASE, capture_output=True, timeout=300)
     assert r.returncode == 0, r.stderr.decode()
     return int(r.stdout)

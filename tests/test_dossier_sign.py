@@ -274,3 +274,28 @@ def test_signed_dossier_opens_without_recovery_and_truncation_is_damage(small, r
     cut.write_bytes(raw[: raw.rindex(b"startxref")])  # the signed revision loses its end
     r = run("verify-dossier", cut)
     assert r.exit_code == 3 and "the PDF file is damaged" in r.stderr
+
+
+def test_signing_a_big_dossier_does_not_hold_it_in_memory(ledger, ledger_path, pki, tmp_path):
+    import os
+
+    from tests.test_dossier import _growth
+
+    mib = 1 << 20
+    files = [os.urandom(16 * mib) for _ in range(4)]
+    c = ledger.add_contact("Mallory")
+    ledger.log_incident("other", c.id, evidence=[
+        EvidenceInput(name=f"video{n}.bin", data=data) for n, data in enumerate(files)])
+    ledger.close()
+    out = tmp_path / "signed.pdf"
+    grew = _growth("export", ledger_path, out, pki["p12"], P12_PASS.decode())
+    # the unsigned and signed revisions go through temporary files; in memory
+    # (as BytesIO and pyHanko's output) they added twice the dossier's size
+    assert grew < 56 * mib, f"signed export grew by {grew / mib:.0f} MiB"
+    with pikepdf.open(out) as pdf:
+        got = sorted(spec.get_file().read_bytes() for spec in pdf.attachments.values()
+                     if not spec.filename.endswith(".json"))
+    assert got == sorted(files)
+    from gdprkit.dossier import verify_dossier
+
+    assert verify_dossier(out).signature["intact"] is True

@@ -7,6 +7,7 @@ import datetime as _dt
 import hashlib
 import io
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,19 +100,32 @@ def export_dossier(ledger, output: str | os.PathLike | BinaryIO, *, scope: Scope
             with os.fdopen(fd, "w+b") as carrier:
                 carried = _pdfa.write_carrier(carrier, [ev.id for ev in carried_items],
                                               ledger.read_evidence)
-            sink = io.BytesIO() if signer is not None else out
-            _pdfa.finish(pdf_bytes, sink, title=L["title"], lang=data.lang,
-                         created=data.generated_at, carrier_path=carrier_path,
-                         attachments=attachments, carried=carried,
-                         manifest=lambda digests: _manifest.build(data, digests),
-                         manifest_name=_manifest.NAME)
+
+            def finish(sink: BinaryIO) -> None:
+                _pdfa.finish(pdf_bytes, sink, title=L["title"], lang=data.lang,
+                             created=data.generated_at, carrier_path=carrier_path,
+                             attachments=attachments, carried=carried,
+                             manifest=lambda digests: _manifest.build(data, digests),
+                             manifest_name=_manifest.NAME)
+
+            if signer is None:
+                finish(out)
+                return
+            from ._sign import sign_pdf
+
+            # unsigned and signed revisions in nameless temporary files (as
+            # large as the dossier: not in memory), then copied to ``out``
+            with tempfile.TemporaryFile(dir=folder) as unsigned, \
+                    tempfile.TemporaryFile(dir=folder) as signed:
+                finish(unsigned)
+                unsigned.flush()
+                sign_pdf(unsigned, signed, signer, reason=L["title"])
+                signed.flush()
+                signed.seek(0)
+                shutil.copyfileobj(signed, out, 1 << 20)
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(carrier_path)
-        if signer is not None:
-            from ._sign import sign_pdf
-
-            out.write(sign_pdf(sink.getvalue(), signer, reason=L["title"]))
 
     if hasattr(output, "write"):
         hashing = _HashingWriter(output)

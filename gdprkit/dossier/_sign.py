@@ -6,8 +6,8 @@ byte-reproducible; the unsigned revision inside it still is.
 
 from __future__ import annotations
 
-import io
 import os
+from typing import BinaryIO
 
 from ..errors import BadInput, MissingDependency, WrongPassphrase
 
@@ -61,15 +61,20 @@ def _is_pkcs12(data: bytes) -> bool:
         return False
 
 
-def sign_pdf(pdf_bytes: bytes, signer, *, reason: str) -> bytes:
-    """The dossier with a PAdES B-B signature appended as an incremental update."""
+def sign_pdf(src: BinaryIO, out: BinaryIO, signer, *, reason: str) -> None:
+    """Append a PAdES B-B signature to the PDF in ``src`` as an incremental update.
+
+    ``src`` is a readable, seekable file; the signed PDF goes to ``out``, a
+    readable, writable and seekable file (pyHanko copies the original in
+    blocks, then reads its output back to compute the digest).
+    """
     fields, signers = _pyhanko()
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
+    src.seek(0)
+    writer = IncrementalPdfFileWriter(src)
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
         reason=reason,
     )
-    out = signers.sign_pdf(writer, meta, signer=signer)
-    return out.getvalue()
+    signers.sign_pdf(writer, meta, signer=signer, output=out)
