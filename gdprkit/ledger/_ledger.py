@@ -27,7 +27,6 @@ from ..errors import (
     BadInput,
     GdprkitError,
     LedgerError,
-    LedgerLocked,
     NotFound,
     TamperDetected,
     WrongPassphrase,
@@ -144,13 +143,6 @@ def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
     for pragma in schema.PRAGMAS:
         db.execute(pragma)
     return db
-
-
-def _locked_or(err: sqlite3.OperationalError, path: Path) -> Exception:
-    msg = str(err).lower()
-    if "locked" in msg or "busy" in msg:
-        return LedgerLocked(f"the ledger {path} is locked by another process; try again")
-    return LedgerError(f"cannot use the ledger {path}: {err}")
 
 
 def _altered(seq: int, ref, kind, problems: list[str]) -> TamperDetected:
@@ -324,7 +316,12 @@ class Ledger:
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             os.close(fd)
-            db = _connect(path, create=False)
+            try:
+                db = _connect(path, create=False)
+            except sqlite3.Error as err:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+                raise db_failure(err, path) from None
         finally:
             os.umask(old_umask)
         try:
@@ -349,11 +346,13 @@ class Ledger:
                 if profile is not None:
                     ledger._append("profile", "profile", _profile_payload(profile))
             return ledger
-        except BaseException:
+        except BaseException as err:
             db.close()
             for suffix in ("", "-wal", "-shm", "-journal"):
                 with contextlib.suppress(OSError):
                     os.unlink(f"{path}{suffix}")
+            if isinstance(err, sqlite3.Error):  # e.g. the disk is full
+                raise db_failure(err, path) from None
             raise
 
     @classmethod
@@ -370,7 +369,7 @@ class Ledger:
         try:
             db = _connect(path, create=False)
         except sqlite3.OperationalError as err:
-            raise _locked_or(err, path) from None
+            raise db_failure(err, path, writing=False) from None
         except sqlite3.DatabaseError:
             raise LedgerError(f"{path} is not a gdprkit ledger") from None
         try:
@@ -1184,14 +1183,17 @@ class Ledger:
         wrapped = crypto.wrap_ledger_key(kek, self._keys.ledger_key, self._keys.ledger_id)
         try:
             self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as err:
-            raise _locked_or(err, self.path) from None
+        except sqlite3.Error as err:
+            raise db_failure(err, self.path) from None
         try:
             self._db.execute("UPDATE meta SET value=? WHERE key='kdf'", (params.to_json(),))
             self._db.execute("UPDATE meta SET value=? WHERE key='wrapped_ledger_key'", (wrapped,))
             self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
+        except BaseException as err:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+            if isinstance(err, sqlite3.Error):
+                raise db_failure(err, self.path) from None
             raise
         self._flush_wal()
 

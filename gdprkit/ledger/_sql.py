@@ -157,7 +157,7 @@ def db_failure(err: sqlite3.Error, path: Path | str, *, writing: bool = True) ->
         return LedgerLocked(f"the ledger {path} is locked by another process; try again")
     doing = "write to" if writing else "read"
     unchanged = "; nothing was changed" if writing else ""
-    folder = ("check the permissions (and the immutable flag) of the file and of its folder, "
+    folder = ("check the permissions and the immutable flag of the file and of its folder, "
               "where SQLite keeps the -wal and -shm files")
     if primary == _READONLY or "readonly" in text:
         return LedgerError(f"cannot {doing} the ledger {path}: it is read-only{unchanged}",
