@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gdprkit.importers import iter_eml, iter_mbox, iter_mbox_file, parse_message, write_mbox_message
-from gdprkit.importers._text import decode_bytes, fix_mojibake, html_to_text
+from gdprkit.importers._text import decode_bytes, fix_mojibake, html_links, html_to_text
 
 # -- mbox ------------------------------------------------------------------------------
 
@@ -250,3 +250,34 @@ def test_hostile_headers_parse_in_time_comparable_to_a_normal_message_of_that_si
                   + "hello world, a normal line\n" * (len(raw) // 27)).encode()
         baseline = best_of(normal)
         assert best_of(raw, enough=baseline * 3) <= baseline * 10, len(raw)
+
+
+def test_hostile_html_and_addresses_parse_in_time_comparable_to_a_normal_message():
+    import time
+
+    def best_of(raw, runs=3, enough=None):
+        best = float("inf")
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            parse_message(raw, "m")
+            best = min(best, time.perf_counter() - t0)
+            if enough is not None and best <= enough:
+                break
+        return best
+
+    html = "Content-Type: text/html; charset=utf-8\n\n"
+    hostile = [(html + "<" * 100_000).encode(), (html + "<br" * 100_000).encode(),
+               (html + "<script>" * 50_000).encode(), (html + "<a x>" * 60_000).encode(),
+               ("From: " + "a" * 16_000 + "\nSubject: x\n\nhi\n").encode()]
+    for raw in hostile:
+        normal = (html + "<p>hello <b>world</b>, a normal line</p>\n" * (len(raw) // 38)).encode()
+        baseline = best_of(normal)
+        assert best_of(raw, enough=baseline * 3) <= baseline * 10 + 0.01, raw[:60]
+
+
+def test_html_to_text_and_links_keep_their_results():
+    markup = ("<html><head><title>T</title><style>p{}</style></head><body><p>Hello&nbsp;<b>you</b></p>"
+              "<SCRIPT>x()</script ><p>bye</p><a href=\"https://x.example/u\">Unsub<b>scribe</b></a>"
+              " and <A HREF=y>two</A > <a>open")
+    assert html_to_text(markup).split() == ["Hello", "you", "bye", "Unsub", "scribe", "and", "two", "open"]
+    assert html_links(markup) == [("Unsub scribe", "https://x.example/u"), ("two", "y")]

@@ -112,18 +112,46 @@ def fix_surrogates(text: str) -> str:
         return decode_bytes(raw, "cp1252")[0]
 
 
-_DROP_BLOCKS = re.compile(r"(?is)<(script|style|head|title)\b.*?</\1\s*>")
-_BREAKS = re.compile(r"(?i)<\s*(br|/p|/div|/tr|/h[1-6]|/li|/table|hr|p|div|tr|li)\b[^>]*>")
-_TAGS = re.compile(r"(?s)<[^>]*>")
-_ANCHOR = re.compile(r"(?is)<a\b([^>]*)>(.*?)</a\s*>")
+# Every pattern here runs in time linear in the markup, whatever it holds: a
+# tag cannot span a "<" (so a run of "<" without ">" is not rescanned from
+# each "<"), and blocks and anchors are closed by one forward search per
+# opening tag, given up for good once no closing tag follows.
+_OPEN_BLOCK = re.compile(r"(?i)<(script|style|head|title)\b")
+_CLOSE_BLOCK = {name: re.compile(rf"(?i)</{name}\s*>") for name in ("script", "style", "head", "title")}
+_BREAKS = re.compile(r"(?i)<\s*(br|/p|/div|/tr|/h[1-6]|/li|/table|hr|p|div|tr|li)\b[^<>]*>")
+_TAGS = re.compile(r"<[^<>]*>")
+_OPEN_ANCHOR = re.compile(r"(?i)<a\b([^<>]*)>")
+_CLOSE_ANCHOR = re.compile(r"(?i)</a\s*>")
 _HREF = re.compile(r"""(?i)href\s*=\s*["']?([^"'\s>]+)""")
 _SPACES = re.compile(r"[ \t\r\f\v\xa0]+")
 _BLANKS = re.compile(r"\n\s*\n\s*\n+")
 
 
+def _drop_blocks(markup: str) -> str:
+    """Remove ``<script>``, ``<style>``, ``<head>`` and ``<title>`` elements."""
+    out: list[str] = []
+    pos = i = 0
+    unclosed: set[str] = set()  # no closing tag after this point: stop looking
+    while True:
+        m = _OPEN_BLOCK.search(markup, i)
+        if m is None:
+            break
+        name = m.group(1).lower()
+        close = None if name in unclosed else _CLOSE_BLOCK[name].search(markup, m.end())
+        if close is None:
+            unclosed.add(name)
+            i = m.end()
+            continue
+        out.append(markup[pos:m.start()])
+        out.append(" ")
+        pos = i = close.end()
+    out.append(markup[pos:])
+    return "".join(out)
+
+
 def html_to_text(markup: str) -> str:
     """A fast, forgiving HTML to plain text (no DOM: e-mail HTML is rarely valid)."""
-    text = _DROP_BLOCKS.sub(" ", markup)
+    text = _drop_blocks(markup)
     text = _BREAKS.sub("\n", text)
     text = _TAGS.sub(" ", text)
     text = html.unescape(text)
@@ -135,12 +163,18 @@ def html_to_text(markup: str) -> str:
 def html_links(markup: str, limit: int = 400) -> list[tuple[str, str]]:
     """(visible text, href) of the anchors of an HTML document."""
     links = []
-    for m in _ANCHOR.finditer(markup):
-        href = _HREF.search(m.group(1))
-        label = _SPACES.sub(" ", html.unescape(_TAGS.sub(" ", m.group(2)))).strip()
-        links.append((label, href.group(1) if href else ""))
-        if len(links) >= limit:
+    i = 0
+    while len(links) < limit:
+        m = _OPEN_ANCHOR.search(markup, i)
+        if m is None:
             break
+        close = _CLOSE_ANCHOR.search(markup, m.end())
+        if close is None:  # no anchor is closed after this one
+            break
+        href = _HREF.search(m.group(1))
+        label = _SPACES.sub(" ", html.unescape(_TAGS.sub(" ", markup[m.end():close.start()]))).strip()
+        links.append((label, href.group(1) if href else ""))
+        i = close.end()
     return links
 
 
