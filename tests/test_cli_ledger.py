@@ -106,6 +106,32 @@ def test_note_file_from_stdin(run, initialized):
     assert json.loads(run("show", "i2", "--json").stdout)["note"] == "a\n\nb"
 
 
+def test_note_file_that_is_not_utf8(run, initialized, tmp_path):
+    run("contact", "add", "X")
+    bad = tmp_path / "bad.bin"
+    bad.write_bytes("caf\u00e9 ".encode() + b"\xe9t\xe9\n")
+    before = initialized.read_bytes()
+    r = run("log", "other", "--contact", "c1", "--note-file", bad)
+    assert r.exit_code == 1, r.output
+    assert r.stderr.strip().splitlines() == [
+        f"Error: the note file {str(bad)!r} is not UTF-8 text: byte 0xe9 at offset 6 "
+        "(invalid continuation byte) (save the note as UTF-8)"]
+    r = run("log", "other", "--contact", "c1", "--note-file", "-", input=b"ok\xff")
+    assert r.exit_code == 1
+    assert "the note file stdin is not UTF-8 text: byte 0xff at offset 2" in r.stderr
+    assert "internal error" not in r.output
+    assert initialized.read_bytes() == before
+    assert run("incidents", "--json").stdout.strip() == "[]"
+
+
+def test_note_file_line_endings(run, initialized, tmp_path):
+    run("contact", "add", "X")
+    note = tmp_path / "note.txt"
+    note.write_bytes("caf\u00e9\r\nline 2\rline 3\r\n".encode())
+    assert run("log", "other", "--contact", "c1", "--note-file", note).exit_code == 0
+    assert json.loads(run("show", "i1", "--json").stdout)["note"] == "caf\u00e9\nline 2\nline 3"
+
+
 @pytest.mark.parametrize("args,code,msg", [
     (["log", "spam", "--contact", "c1"], 2, "Invalid value"),
     (["log", "forwarded", "--contact", "c9"], 1, "no contact 'c9'"),

@@ -252,7 +252,7 @@ def contact_show(app: App, contact_id, as_json):
 @click.option("--when", type=ISO_DATETIME, help="When it happened (ISO date or date-time). Default: now.")
 @click.option("--platform", help="Where it happened (LinkedIn, e-mail, WhatsApp ...).")
 @click.option("--note", help="What happened. Visible in the process list: prefer --note-file for sensitive text.")
-@click.option("--note-file", type=click.File("r", encoding="utf-8"), help="Read the note from a file ('-' for stdin).")
+@click.option("--note-file", type=click.File("rb"), help="Read the note from a UTF-8 text file ('-' for stdin).")
 @click.option("--evidence", "evidence", multiple=True, type=click.Path(dir_okay=False),
               help="An evidence file (repeatable): screenshot, saved e-mail, export.")
 @click.option("--method", type=click.Choice(["file", "screenshot"]), default="file", show_default=True,
@@ -281,9 +281,7 @@ def log(app: App, kind, contact_id, when, platform, note, note_file, evidence, m
     if note is not None and note_file is not None:
         raise BadInput("give either --note or --note-file, not both")
     if note_file is not None:
-        note = note_file.read()
-        if note.endswith("\n"):  # the file's final newline ends the file, not the note
-            note = note[:-2] if note.endswith("\r\n") else note[:-1]
+        note = _read_note(note_file)
     items = [EvidenceInput(name=_basename(p), path=p, method=method, source=source)
              for p in evidence]
     with app.open_ledger() as led:
@@ -293,6 +291,26 @@ def log(app: App, kind, contact_id, when, platform, note, note_file, evidence, m
         emit_json(_incident_dict(inc))
     else:
         click.echo(inc.id)
+
+
+def _read_note(stream) -> str:
+    """A note file's text: UTF-8 (an error names the file and the byte offset),
+    line endings as in text mode (CRLF and CR become LF), without the file's
+    final newline, which ends the file rather than the note."""
+    from ..errors import BadInput
+
+    raw = stream.read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        name = getattr(stream, "name", "-")
+        name = "stdin" if name in ("-", "<stdin>") or not isinstance(name, str) else repr(name)
+        raise BadInput(
+            f"the note file {name} is not UTF-8 text: byte 0x{raw[err.start]:02x} at offset "
+            f"{err.start} ({err.reason})",
+            hint="save the note as UTF-8") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text[:-1] if text.endswith("\n") else text
 
 
 def _basename(path: str) -> str:
