@@ -381,6 +381,25 @@ def test_cli_export_pdf_to_stdout(filled, cli_env, tmp_path):
     assert r.returncode == 2 and r.stdout == b"" and b"--json" in r.stderr
 
 
+def test_cli_export_pdf_to_stdout_refuses_a_terminal(filled, cli_env, tmp_path):
+    import pty
+
+    from tests.conftest import venv_bin
+
+    leader, follower = pty.openpty()
+    try:
+        r = subprocess.run([venv_bin("gdprkit"), "export", "pdf", "-o", "-"], stdout=follower,
+                           stderr=subprocess.PIPE, cwd=tmp_path, timeout=120)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert r.returncode == 1
+    assert r.stderr.decode().splitlines() == [
+        "Error: refusing to write a PDF to the terminal (redirect stdout to a file or a pipe, "
+        "or give -o FILE)"]
+    assert not (tmp_path / "-").exists()
+
+
 def test_export_dossier_to_a_stream(filled, tmp_path):
     class Pipe(io.RawIOBase):  # write-only, not seekable: like a pipe
         def __init__(self):

@@ -32,8 +32,8 @@ def verify_dossier(app: App, file, with_ledger, as_json):
     dossier's checkpoint is consistent with that ledger and that each file's
     SHA-256 is the one the ledger recorded.
 
-    Exit code 0 when all hold, 3 naming what does not, 1 when FILE is not a
-    gdprkit dossier.
+    Exit code 0 when all hold, 3 naming what does not (a damaged file too:
+    it is never repaired silently), 1 when FILE is not a gdprkit dossier.
     """
     from ..dossier import verify_dossier as run
     from ..errors import TamperDetected
