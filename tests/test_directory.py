@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -347,3 +348,45 @@ def test_require_field_names_the_field_as_the_override_file_spells_it(config_dir
         f"(an eml letter is sent to it): set platforms.linkedin.email in {path}")
     assert err.value.hint == ('for example {"platforms": {"linkedin": {"email": "..."}}}, '
                               "or choose another --format")
+
+
+# -- names in the letter's language ----------------------------------------------------
+_ENGLISH_GLOSS = re.compile(
+    r"\((?:[^()]*\b(?:Authority|Office|Commission|Commissioner|Agency|Inspectorate|"
+    r"Ombudsman|Protection|Data)\b[^()]*)\)")
+
+
+@pytest.mark.parametrize("lang", ["it", "de", "fr", "es"])
+def test_authority_names_carry_no_english_gloss_outside_english_letters(lang):
+    for code in directory.authority_codes():
+        for rec in authority(code):
+            name = rec.name_in(lang)
+            assert not _ENGLISH_GLOSS.search(name), (code, lang, name)
+            assert name and name.strip() == name
+    assert authority("IT")[0].name_in("it") == "Garante per la protezione dei dati personali"
+    assert authority("ES")[0].name_in(lang) == "Agencia Española de Protección de Datos"
+    assert authority("BG")[0].name_in(lang) == "Комисия за защита на личните данни"
+
+
+def test_english_letters_keep_the_snapshot_name_and_own_language_names_win():
+    garante = authority("IT")[0]
+    assert garante.name_in("en") == garante.name == (
+        "Garante per la protezione dei dati personali (Italian Data Protection Authority)")
+    ch = authority("CH")[0]
+    assert ch.name_in("de") == ch.name
+    assert ch.name_in("fr").startswith("PFPDT – Préposé fédéral")
+    assert ch.name_in("it").startswith("IFPDT – Incaricato federale")
+    assert ch.name_in("en").startswith("FDPIC – Federal Data Protection")
+    be = authority("BE")[0]
+    assert be.name_in("fr") == "Autorité de protection des données"
+    assert be.name_in("es") == be.name  # the official bilingual name
+    # every slug named in the data file exists
+    names = json.loads((directory._DATA / "authority-names.json").read_text())["names"]
+    slugs = {r.slug for code in directory.authority_codes() for r in authority(code)}
+    assert set(names) <= slugs
+
+
+def test_an_overridden_name_is_used_in_every_language(config_dir):
+    write_overrides(config_dir, {"authorities": {"IT": {"name": "Garante Privacy"}}})
+    assert {authority("IT")[0].name_in(lang) for lang in ("en", "it", "de")} == {
+        "Garante Privacy"}

@@ -444,3 +444,32 @@ def test_complaint_after_a_refusal_does_not_call_a_future_deadline_past(lang, ph
                 now=dt.datetime(2026, 3, 25, 8, tzinfo=dt.UTC))
     text = " ".join(render_letter("complaint", lang=lang, **case).content.decode().split())
     assert phrase.replace("\u00a0", " ") in text.replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize("lang", ["it", "de", "fr", "es"])
+def test_complaint_names_the_authority_in_the_letters_language(monkeypatch, tmp_path, lang):
+    """The directory's English gloss "(Italian Data Protection Authority)" stays out of
+    letters in other languages: address block, text and the e-mail's To."""
+    from email import message_from_bytes, policy
+
+    from gdprkit.legal import directory
+
+    monkeypatch.setenv("GDPRKIT_CONFIG_DIR", str(tmp_path / "config"))
+    record = directory.authority_for_complaint("IT")
+    case = dict(golden_cases()["complaint"], recipient=recipient_from_directory(record),
+                authority=record)
+    letter = render_letter("complaint", lang=lang, **case)
+    text = letter.content.decode()
+    assert "Italian Data Protection Authority" not in text
+    assert "Garante per la protezione dei dati personali\nPiazza Venezia 11" in text
+    assert letter.recipient.name == "Garante per la protezione dei dati personali"
+    eml = render_letter("complaint", lang=lang, fmt="eml", **case).content
+    to = message_from_bytes(eml, policy=policy.default)["To"].addresses[0]
+    assert to.display_name == "Garante per la protezione dei dati personali"
+    # an objection names the authority as the next step, in the same way
+    objection = render_letter("objection", lang=lang, **dict(golden_cases()["objection"],
+                                                             authority=record)).content
+    assert "Garante per la protezione dei dati personali" in " ".join(objection.decode().split())
+    assert b"Italian Data Protection Authority" not in objection
+    english = render_letter("complaint", lang="en", **case).content.decode()
+    assert "(Italian Data Protection Authority)" in " ".join(english.split())

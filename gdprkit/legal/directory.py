@@ -94,6 +94,25 @@ class _Record:
         """Where the value of ``field_name`` came from (None when it has none)."""
         return self.sources.get(field_name)
 
+    def name_in(self, lang: str) -> str:
+        """The name a letter in ``lang`` gives this record.
+
+        The snapshot's names often add an English gloss ("Garante per la
+        protezione dei dati personali (Italian Data Protection Authority)"):
+        English letters keep it, the others use the official name alone, or
+        the authority's own name in that language where it has one
+        (``data/authority-names.json``).  A name from the override file is
+        used as it is.
+        """
+        if "name" in self.overridden():
+            return self.name
+        entry = _snapshot().names.get(self.slug, {})
+        if lang in entry:
+            return entry[lang]
+        if lang == "en":
+            return self.name
+        return entry.get("native", self.name)
+
     def overridden(self) -> list[str]:
         return [f for f, s in self.sources.items() if s and s.startswith("override ")]
 
@@ -198,6 +217,7 @@ class _Snapshot:
     codes: dict[str, list[tuple[str, dict]]]  # code -> [(slug, extra fields)]
     germany: dict
     aliases: dict[str, str]
+    names: dict[str, dict[str, str]]  # slug -> {"native"|lang: name}
 
 
 def _load_json(path: Path) -> Any:
@@ -215,6 +235,7 @@ def _snapshot() -> _Snapshot:
     plat = _load_json(_DATA / "platforms.json")
     germany = _load_json(_DATA / "de_subdivisions.json")
     aliases = _load_json(_DATA / "platform-aliases.json")["aliases"]
+    names = _load_json(_DATA / "authority-names.json")["names"]
     meta = auth["metadata"]
     label = f"snapshot datenanfragen/data@{meta['source_commit'][:7]} ({meta['snapshot_date']})"
 
@@ -239,6 +260,7 @@ def _snapshot() -> _Snapshot:
         codes=codes,
         germany=germany,
         aliases={_norm(k): v for k, v in aliases.items()},
+        names=names,
     )
 
 

@@ -396,8 +396,9 @@ def authority_view(auth, lang: str) -> AuthorityView | None:
         return None
     address = _get(auth, "address") or ()
     lines = _lines(address) if isinstance(address, str) else tuple(address)
+    name_in = getattr(auth, "name_in", None)  # a directory record: named in the letter's language
     return AuthorityView(
-        name=_get(auth, "name"),
+        name=name_in(lang) if name_in is not None else _get(auth, "name"),
         address_lines=lines,
         email=_get(auth, "email"),
         web=_get(auth, "web"),

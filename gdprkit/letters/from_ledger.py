@@ -224,7 +224,9 @@ def letter_from_ledger(
         attach_pdf=attach_pdf,
         now=now,
     )
-    return LedgerLetter(rendered=rendered, kind=kind, fmt=fmt, sent=sent, recipient=recipient,
+    # rendered.recipient: as the letter names it (a directory name in the letter's language)
+    return LedgerLetter(rendered=rendered, kind=kind, fmt=fmt, sent=sent,
+                        recipient=rendered.recipient,
                         incidents=tuple(found), contact=person, request=req, left_out=left_out)
 
 

@@ -9,6 +9,7 @@ so the txt, html and pdf of a letter say the same thing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import hashlib
 from collections.abc import Sequence
@@ -159,6 +160,19 @@ def recipient_from_request(request: Request) -> Recipient:
     )
 
 
+def _named_in(recipient: Recipient, lang: str) -> Recipient:
+    """A directory recipient under the name a letter in ``lang`` gives it (the
+    Garante is not "(Italian Data Protection Authority)" in an Italian letter)."""
+    name_in = getattr(recipient.directory_record, "name_in", None)
+    if name_in is None:
+        return recipient
+    local = name_in(lang)
+    if local == recipient.name:
+        return recipient
+    org = local if recipient.org == recipient.name else recipient.org
+    return dataclasses.replace(recipient, name=local, org=org)
+
+
 def _country_for_deadline(recipient: Recipient, requester: Profile) -> str:
     country = recipient.country or requester.country
     if not country:
@@ -275,6 +289,7 @@ def render_letter(
                        hint="set it with 'gdprkit profile set --name'")
     if recipient is None or not (recipient.name or "").strip():
         raise BadInput("the recipient's name is missing")
+    recipient = _named_in(recipient, lang)
     if fmt == "pdf" and not (recipient.address or "").strip() and \
             recipient.directory_record is not None:
         from ..legal.directory import require_field
