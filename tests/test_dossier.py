@@ -949,3 +949,11 @@ def test_verifier_reads_our_streams_from_the_file(filled, dossier, tmp_path):
         assert digest_from_file(pdf, fh, stream, pdf.get_xref_table()) is None
     # the dictionary changed, the data did not: still verifies, through pikepdf
     verify_dossier(odd)
+    # in an encrypted copy the file holds ciphertext: pikepdf decrypts
+    locked = tmp_path / "encrypted.pdf"
+    with pikepdf.open(path) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(owner="owner", user="", R=6))
+    with pikepdf.open(locked, attempt_recovery=False) as pdf, open(locked, "rb") as fh:
+        stream = _file_stream(pdf, name)
+        assert digest_from_file(pdf, fh, stream, pdf.get_xref_table()) is None
+    verify_dossier(locked)

@@ -85,6 +85,8 @@ def digest_from_file(pdf, fh: BinaryIO, stream, xref: dict) -> tuple[str, int] |
     ``xref`` is ``pdf.get_xref_table()``.  None when the stream is not in
     the simple shape described above: read it through pikepdf instead.
     """
+    if pdf.is_encrypted:  # the bytes in the file are ciphertext
+        return None
     kind = _plain_filter(stream)
     entry = xref.get(stream.objgen)
     if kind is None or entry is None or entry.type != 1 or entry.offset is None:
