@@ -274,6 +274,29 @@ def test_platform_json(name, slug):
     assert isinstance(data["runs"], list) and isinstance(data["address"], list)
 
 
+def test_platform_google_says_who_the_controller_is_in_the_eea():
+    result = run("platform", "google")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [
+        "Google LLC [google]",
+        "  Controller for users outside the EEA and Switzerland. In the EEA and Switzerland: "
+        "Google Ireland Limited (gdprkit platform google --country CC)"]
+    result = run("platform", "gmail", "--country", "IT")
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Google Ireland Limited [google-ireland]"
+    assert lines[1] == ("  Controller for users in the EEA and Switzerland. Elsewhere: "
+                        "Google LLC [google]")
+    assert lines[2:6] == ["  Gordon House", "  Barrow Street", "  Dublin 4", "  Ireland"]
+    assert lines[-1].startswith("  Source: gdprkit's own record of ")
+    data = json.loads(run("platform", "google", "--country", "DE-BY", "--json").stdout)
+    assert (data["slug"], data["eea_entity_of"]) == ("google-ireland", "google")
+    data = json.loads(run("platform", "google", "--country", "GB", "--json").stdout)
+    assert (data["slug"], data["eea_controller"]) == ("google", "google-ireland")
+    result = run("platform", "google", "--country", "XX")
+    assert result.exit_code == 1 and "unknown country 'XX'" in result.stderr
+
+
 def test_platform_unknown_exit_1():
     result = run("platform", "Friendster")
     assert result.exit_code == 1

@@ -390,3 +390,38 @@ def test_an_overridden_name_is_used_in_every_language(config_dir):
     write_overrides(config_dir, {"authorities": {"IT": {"name": "Garante Privacy"}}})
     assert {authority("IT")[0].name_in(lang) for lang in ("en", "it", "de")} == {
         "Garante Privacy"}
+
+
+# -- EEA controllers the snapshot lacks ----------------------------------------------------
+EEA_AND_CH = ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU",
+              "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES",
+              "SE", "IS", "LI", "NO", "CH"]
+
+
+@pytest.mark.parametrize("name", ["google", "Gmail", "YouTube"])
+def test_google_users_in_the_eea_and_switzerland_have_google_ireland(name):
+    for cc in [*EEA_AND_CH, "DE-BY", "EL", "it"]:
+        rec = platform(name, country=cc)
+        assert rec.slug == "google-ireland" and rec.name == "Google Ireland Limited", cc
+        assert rec.address == ("Gordon House", "Barrow Street", "Dublin 4", "Ireland")
+        assert rec.eea_entity_of == "google" and rec.email is None
+    for cc in ("GB", "UK", "US", None):
+        assert platform(name, country=cc).name == "Google LLC", cc
+    assert platform(name).eea_controller == "google-ireland"
+
+
+def test_the_eea_controller_is_labelled_as_gdprkits_own_record(config_dir):
+    rec = platform("Google Ireland Limited")
+    assert rec.slug == "google-ireland" and "google-ireland" in directory.platform_names()
+    assert rec.source("address").startswith("gdprkit's own record (")
+    assert "not in the snapshot" in rec.source("name") and rec.snapshot_date
+    data = rec.to_dict()
+    assert data["eea_entity_of"] == "google" and data["eea_controller"] is None
+    # other platforms' records already are their EEA controllers
+    assert platform("LinkedIn", country="IT").slug == "linkedin"
+    assert len(directory.platforms()) == 17  # the snapshot's records
+    # the override file corrects it under its own slug
+    path = write_overrides(config_dir, {"platforms": {"google-ireland": {"email": "x@example.org"}}})
+    rec = platform("google", country="IT")
+    assert rec.email == "x@example.org" and rec.source("email") == f"override {path}"
+    assert platform("google").email == "data-access-requests@google.com"

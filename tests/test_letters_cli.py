@@ -260,6 +260,15 @@ def test_directory_address_overridden_without_a_country_line_keeps_its_town(run,
     assert "Piazza Venezia 11\n00187 Roma\n" in r.stdout
 
 
+def test_platform_report_to_google_from_the_eea_goes_to_google_ireland(run, world):
+    r = run("letter", "platform-report", "--incident", world["incidents"][1], "--platform",
+            "google", "--lang", "en", "--sent", "2026-03-05", "--no-record")
+    assert r.exit_code == 0, r.output
+    assert "Google Ireland Limited\nGordon House\nBarrow Street\nDublin 4\n" in r.stdout
+    assert "Google LLC" not in r.stdout and "Mountain View" not in r.stdout
+    assert "Address from the gdprkit directory (snapshot of " in " ".join(r.stdout.split())
+
+
 def test_templates_copy_refuses_a_missing_parent_like_every_output(run, tmp_path):
     r = run("templates", "copy", tmp_path / "some" / "new" / "path")
     assert r.exit_code == 1

@@ -65,8 +65,11 @@ def _field_lines(record, labels: list[tuple[str, str]]) -> list[str]:
     return lines
 
 
-def _print_record(record, labels: list[tuple[str, str]], heading: str, extra=()) -> None:
+def _print_record(record, labels: list[tuple[str, str]], heading: str, extra=(),
+                  lead=()) -> None:
     click.echo(heading)
+    for line in lead:
+        click.echo(line)
     mark = " (your override)" if "address" in record.overridden() else ""
     for i, line in enumerate(record.address):
         click.echo(f"  {line}{mark if i == 0 else ''}")
@@ -74,7 +77,11 @@ def _print_record(record, labels: list[tuple[str, str]], heading: str, extra=())
         click.echo(line)
     if record.overridden():
         click.echo(f"  Overridden: {', '.join(record.overridden())} (from {record.override_file})")
-    click.echo(f"  {_source_line(record.snapshot_date)}")
+    if getattr(record, "eea_entity_of", None):
+        click.echo(f"  Source: gdprkit's own record of {record.snapshot_date}, not in the "
+                   "datenanfragen/data snapshot — check before sending")
+    else:
+        click.echo(f"  {_source_line(record.snapshot_date)}")
 
 
 _AUTHORITY_LABELS = [
@@ -147,18 +154,37 @@ def authority(code, as_json):
 
 @click.command("platform")
 @click.argument("name", metavar="NAME")
+@click.option("--country", metavar="CC",
+              help="Your country: in the EEA and Switzerland some platforms have another "
+              "controller (Google: Google Ireland Limited).")
 @json_option
-def platform(name, as_json):
-    """The controller behind a platform or mailing service (LinkedIn, Meta, Gmail, Brevo ...)."""
-    from ..legal import directory
+def platform(name, country, as_json):
+    """The controller behind a platform or mailing service (LinkedIn, Meta, Gmail, Brevo ...).
 
-    record = directory.platform(name)
+    With --country CC, the controller for users in that country.  Without
+    it, the record the name names, with a line saying when users in the EEA
+    and Switzerland have another controller.
+    """
+    from ..legal import directory
+    from ..legal.deadlines import normalize_country
+
+    if country:
+        normalize_country(country)  # an unknown code is an error, not "elsewhere"
+    record = directory.platform(name, country=country)
     if as_json:
         emit_json(record.to_dict())
         return
-    extra = []
+    lead, extra = [], []
+    if record.eea_controller:
+        eea = directory.platform(record.eea_controller)
+        lead.append(f"  Controller for users outside the EEA and Switzerland. In the EEA and "
+                    f"Switzerland: {eea.name} (gdprkit platform {name} --country CC)")
+    elif record.eea_entity_of:
+        other = directory.platform(record.eea_entity_of)
+        lead.append(f"  Controller for users in the EEA and Switzerland. Elsewhere: "
+                    f"{other.name} [{other.slug}]")
     if record.runs:
         shown = list(record.runs[:8])
         more = len(record.runs) - len(shown)
         extra.append("  Also runs: " + ", ".join(shown) + (f" and {more} more" if more else ""))
-    _print_record(record, _PLATFORM_LABELS, f"{record.name} [{record.slug}]", extra)
+    _print_record(record, _PLATFORM_LABELS, f"{record.name} [{record.slug}]", extra, lead)

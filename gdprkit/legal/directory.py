@@ -179,6 +179,10 @@ class Platform(_Record):
     request_language: str | None = None
     runs: tuple[str, ...] = ()
     relevant_countries: tuple[str, ...] = ()
+    # gdprkit's EEA controller standing in for a snapshot record that names a
+    # group entity elsewhere (google -> google-ireland), and the reverse link
+    eea_controller: str | None = None
+    eea_entity_of: str | None = None
 
     SECTION: ClassVar[str] = "platforms"
     FIELDS: ClassVar[tuple[str, ...]] = (
@@ -198,6 +202,8 @@ class Platform(_Record):
         base = super().to_dict()
         base["runs"] = list(self.runs)
         base["relevant_countries"] = list(self.relevant_countries)
+        base["eea_controller"] = self.eea_controller
+        base["eea_entity_of"] = self.eea_entity_of
         return base
 
 
@@ -218,6 +224,8 @@ class _Snapshot:
     germany: dict
     aliases: dict[str, str]
     names: dict[str, dict[str, str]]  # slug -> {"native"|lang: name}
+    eea: dict[str, dict]  # slug -> raw record of an EEA controller the snapshot lacks
+    eea_meta: dict
 
 
 def _load_json(path: Path) -> Any:
@@ -236,6 +244,7 @@ def _snapshot() -> _Snapshot:
     germany = _load_json(_DATA / "de_subdivisions.json")
     aliases = _load_json(_DATA / "platform-aliases.json")["aliases"]
     names = _load_json(_DATA / "authority-names.json")["names"]
+    eea = _load_json(_DATA / "platform-eea-controllers.json")
     meta = auth["metadata"]
     label = f"snapshot datenanfragen/data@{meta['source_commit'][:7]} ({meta['snapshot_date']})"
 
@@ -261,6 +270,8 @@ def _snapshot() -> _Snapshot:
         germany=germany,
         aliases={_norm(k): v for k, v in aliases.items()},
         names=names,
+        eea={r["slug"]: r for r in eea["records"]},
+        eea_meta=eea["metadata"],
     )
 
 
@@ -289,7 +300,7 @@ def authority_codes() -> list[str]:
 def platform_names() -> list[str]:
     """Slugs and aliases that :func:`platform` knows (names and services work too)."""
     snap = _snapshot()
-    return sorted(set(snap.platforms) | set(snap.aliases))
+    return sorted(set(snap.platforms) | set(snap.eea) | set(snap.aliases))
 
 
 # -- overrides -----------------------------------------------------------------
@@ -397,14 +408,18 @@ def _default_transport(cls: type, values: dict[str, Any]) -> str:
     return "email" if values.get("email") else "letter"
 
 
-def _build(cls: type, raw: dict, overrides: dict[str, Any], path: Path, **extra) -> _Record:
+def _build(cls: type, raw: dict, overrides: dict[str, Any], path: Path, *,
+           label: str | None = None, date: str | None = None, **extra) -> _Record:
+    """A record from ``raw`` (the snapshot's, unless ``label`` and ``date`` name
+    another source) with the user's ``overrides`` applied, field by field."""
     snap = _snapshot()
+    label = label or snap.label
     values: dict[str, Any] = {}
     sources: dict[str, str | None] = {}
     for attr, source_key in _KEYS[cls].items():
         value = raw.get(source_key)
         values[attr] = value if value not in ("", []) else None
-        sources[attr] = snap.label if values[attr] is not None else None
+        sources[attr] = label if values[attr] is not None else None
     for attr, value in overrides.items():
         values[attr] = value
         sources[attr] = f"override {path}"
@@ -413,13 +428,13 @@ def _build(cls: type, raw: dict, overrides: dict[str, Any], path: Path, **extra)
         sources["suggested_transport"] = "default of the datenanfragen/data schema"
     if values["name"] is None:  # an override may not blank the name
         values["name"] = raw["name"]
-        sources["name"] = snap.label
+        sources["name"] = label
     for attr in _LIST_FIELDS:
         values[attr] = tuple(values[attr] or ())
     return cls(
         slug=raw["slug"],
         sources=sources,
-        snapshot_date=snap.meta["snapshot_date"],
+        snapshot_date=date or snap.meta["snapshot_date"],
         override_file=str(path),
         **values,
         **extra,
@@ -532,7 +547,7 @@ def _platform_slug(name: str) -> str | None:
     wanted = _norm(name)
     if not wanted:
         return None
-    for slug, rec in snap.platforms.items():
+    for slug, rec in (*snap.platforms.items(), *snap.eea.items()):
         if wanted == slug or wanted == _norm(rec["name"]):
             return slug
     if wanted in snap.aliases:
@@ -544,7 +559,17 @@ def _platform_slug(name: str) -> str | None:
 
 
 def _platform_record(slug: str, overrides: dict, path: Path) -> Platform:
-    raw = _snapshot().platforms[slug]
+    snap = _snapshot()
+    extra: dict[str, Any] = {}
+    if slug in snap.eea:
+        raw = snap.eea[slug]
+        date = snap.eea_meta["compiled"]
+        extra = {"label": f"gdprkit's own record ({date}), not in the snapshot", "date": date,
+                 "eea_entity_of": raw["eea_entity_of"]}
+    else:
+        raw = snap.platforms[slug]
+        eea = next((s for s, r in snap.eea.items() if r["eea_entity_of"] == slug), None)
+        extra = {"eea_controller": eea}
     return _build(
         Platform,
         raw,
@@ -552,13 +577,31 @@ def _platform_record(slug: str, overrides: dict, path: Path) -> Platform:
         path,
         runs=tuple(raw.get("runs", [])),
         relevant_countries=tuple(raw.get("relevant-countries", [])),
+        **extra,
     )
 
 
-def platform(name: str) -> Platform:
+def _eea_slug(slug: str, country: str | None) -> str:
+    """The EEA controller standing in for ``slug`` for a user in ``country``, else ``slug``."""
+    if not country:
+        return slug
+    cc = split_country_code(country)[0].lower()
+    cc = {"uk": "gb", "el": "gr"}.get(cc, cc)
+    for eea_slug, raw in _snapshot().eea.items():
+        if raw["eea_entity_of"] == slug and cc in raw["relevant-countries"]:
+            return eea_slug
+    return slug
+
+
+def platform(name: str, *, country: str | None = None) -> Platform:
     """The controller behind a platform, by name, slug, alias or service it runs.
 
     Case does not matter: ``LinkedIn``, ``meta``, ``Gmail``, ``X``, ``Brevo``.
+    ``country`` is the user's (ISO code): for a user in the EEA or
+    Switzerland, a platform whose snapshot record names a group entity
+    elsewhere gives its EEA controller instead (``google``: Google LLC; in
+    the EEA and Switzerland, Google Ireland Limited).  Without ``country``,
+    the record the name names.
     """
     slug = _platform_slug(name)
     if slug is None:
@@ -566,11 +609,12 @@ def platform(name: str) -> Platform:
             f"no platform {name!r} in the directory", hint="valid: " + ", ".join(platform_names())
         )
     path, overrides = _read_overrides()
-    return _platform_record(slug, overrides, path)
+    return _platform_record(_eea_slug(slug, country), overrides, path)
 
 
 def platforms() -> list[Platform]:
-    """Every platform controller in the directory."""
+    """Every platform controller of the snapshot (the EEA controllers gdprkit adds
+    are reached through :func:`platform` with a ``country``, or by their name)."""
     path, overrides = _read_overrides()
     return [_platform_record(slug, overrides, path) for slug in _snapshot().platforms]
 

@@ -153,7 +153,10 @@ def authority_for(profile, code: str | None, *, required: bool, named: bool = Tr
         return None  # the letter then names "the competent supervisory authority"
 
 
-def platform_recipient(incidents, contact, name: str | None) -> Recipient:
+def platform_recipient(incidents, contact, name: str | None,
+                       country: str | None = None) -> Recipient:
+    """The controller of the platform to report to; ``country`` is the requester's
+    (in the EEA, Google's controller is Google Ireland Limited, not Google LLC)."""
     from ..legal import directory
 
     name = name or next((i.platform for i in incidents if i.platform), None) or (
@@ -161,7 +164,7 @@ def platform_recipient(incidents, contact, name: str | None) -> Recipient:
     if not name:
         raise BadInput("which platform should receive the report? none is recorded",
                        hint="use --platform NAME, e.g. --platform linkedin")
-    return recipient_from_directory(directory.platform(name))
+    return recipient_from_directory(directory.platform(name, country=country))
 
 
 def letter_from_ledger(
@@ -200,7 +203,7 @@ def letter_from_ledger(
     if is_complaint:
         recipient = recipient_from_directory(named_authority)
     elif kind == LetterKind.PLATFORM_REPORT.value:
-        recipient = platform_recipient(found, person, platform)
+        recipient = platform_recipient(found, person, platform, profile.country)
     elif kind == LetterKind.REMINDER.value:
         recipient = recipient_from_request(req)
     else:
