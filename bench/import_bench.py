@@ -11,8 +11,9 @@ Message-IDs), then measures in the same run:
 - ``import``: a dry-run import of the mbox file (streaming split, parse,
   charset repair, classification, report items) with ``Importer``;
 - memory: peak memory (tracemalloc, and max RSS) of a dry-run import in a
-  fresh subprocess for 2,000 and for N messages; flat means the ratio is
-  close to 1.
+  fresh subprocess for 2,000 and for N messages, and the max RSS of
+  ``gdprkit import mbox --dry-run --json`` at both sizes; flat means the ratio
+  is close to 1.
 
 Target (issue): import rate >= 0.3x the baseline rate; peak memory flat.
 """
@@ -74,6 +75,17 @@ def child(path: str) -> None:
     print(json.dumps({"messages": n, "tracemalloc_peak_bytes": peak, "max_rss_kib": rss_kib}))
 
 
+def measure_cli_json(path: Path) -> float:
+    """Max RSS (MiB) of ``gdprkit import mbox PATH --dry-run --json`` in a fresh process."""
+    code = ("import resource, subprocess, sys\n"
+            "subprocess.run([sys.executable, '-m', 'gdprkit', 'import', 'mbox', sys.argv[1], '--dry-run',"
+            " '--json'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)\n"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], check=True, capture_output=True,
+                         text=True, cwd=ROOT)
+    return round(float(out.stdout.strip()), 1)
+
+
 def measure_child(path: Path) -> dict:
     out = subprocess.run([sys.executable, __file__, "--child", str(path)], check=True,
                          capture_output=True, text=True, cwd=ROOT)
@@ -112,6 +124,8 @@ def main() -> int:
 
         mem_small = measure_child(small)
         mem_big = measure_child(big)
+        cli_small = measure_cli_json(small)
+        cli_big = measure_cli_json(big)
 
     report = {
         "messages": args.messages,
@@ -127,9 +141,13 @@ def main() -> int:
             f"{args.messages}_messages": mem_big,
             "tracemalloc_peak_ratio": round(mem_big["tracemalloc_peak_bytes"] / mem_small["tracemalloc_peak_bytes"], 3),
             "max_rss_ratio": round(mem_big["max_rss_kib"] / mem_small["max_rss_kib"], 3),
+            # the CLI with --json streams its items: flat too
+            "cli_json_max_rss_mib": {f"{args.small}_messages": cli_small, f"{args.messages}_messages": cli_big},
+            "cli_json_max_rss_ratio": round(cli_big / cli_small, 3),
         },
     }
-    report["ok"] = report["ratio_import_vs_stdlib"] >= 0.3 and report["memory"]["tracemalloc_peak_ratio"] < 1.5
+    report["ok"] = (report["ratio_import_vs_stdlib"] >= 0.3 and report["memory"]["tracemalloc_peak_ratio"] < 1.5
+                    and report["memory"]["cli_json_max_rss_ratio"] < 1.5)
     print(json.dumps(report, indent=2))
     return 0
 

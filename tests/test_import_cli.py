@@ -237,3 +237,55 @@ def test_contact_saved_with_another_form_of_the_profile_url_is_matched(tmp_path,
                      "linkedin.com/in/marco-v#x"):
             assert led.find_contact(profile_url=form).id == marco
         assert led.find_contact(profile_url="https://www.linkedin.com/in/marco-vv") is None
+
+
+# -- --json is streamed ----------------------------------------------------------------------
+def test_json_array_writer_prints_what_emit_json_prints(capsys):
+    from gdprkit.cli._common import JsonArrayWriter, emit_json
+
+    samples = [
+        {"a": 1, "nested": {"list": [1, {"x": "y"}], "empty": [], "none": {}}, "s": "line\nbreak “é” \u2028"},
+        {"reasons": [], "sender": {"name": None}, "confidence": 0.5},
+        {"deep": [[[]], [[1, 2]]]},
+    ]
+    for n in range(len(samples) + 1):
+        emit_json(samples[:n])
+        expected = capsys.readouterr().out
+        writer = JsonArrayWriter()
+        for item in samples[:n]:
+            writer.add(item)
+        writer.close()
+        writer.close()  # closing twice ends the array once
+        assert capsys.readouterr().out == expected
+        assert json.loads(expected) == samples[:n]
+
+
+def test_import_json_is_one_document_of_the_same_shape_written_item_by_item(monkeypatch):
+    import sys
+
+    import gdprkit.importers as importers
+
+    real = importers.iter_eml
+    printed_before_next = []
+
+    def spy(files):
+        for n, pm in enumerate(real(files)):
+            if n:  # what stdout holds when the next message is read
+                printed_before_next.append(sys.stdout.getvalue())
+            yield pm
+
+    monkeypatch.setattr(importers, "iter_eml", spy)
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    cli.main(["import", "eml", *map(str, FILES), "--dry-run", "--json",
+              "--requester-email", "jane.doe@example.org"], standalone_mode=False)
+    out = sys.stdout.getvalue()
+    items = json.loads(out)
+    # exactly what printing the whole list at once gives
+    assert out == json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    assert [i["kind"] for i in items] == ["mailing-list", "forwarded", "forwarded", None, None]
+    assert all(list(i) == ["source", "message_id", "kind", "confidence", "reasons", "contact",
+                           "incident", "status", "subject", "date", "sender", "problems"] for i in items)
+    assert len(printed_before_next) == len(FILES) - 1
+    for n, text in enumerate(printed_before_next):
+        assert f'"source": {json.dumps(str(FILES[n]))}' in text  # item n is out before message n+1 is read
+        assert f'"source": {json.dumps(str(FILES[n + 1]))}' not in text

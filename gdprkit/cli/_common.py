@@ -166,6 +166,30 @@ def emit_json(obj: Any) -> None:
     click.echo(json.dumps(obj, default=_json_default, ensure_ascii=False, indent=2))
 
 
+class JsonArrayWriter:
+    """Print a JSON array on stdout one element at a time.
+
+    The text is byte for byte what :func:`emit_json` prints for the whole
+    list, but no element is kept: memory stays flat however many there are.
+    Call :meth:`close` (also after an error) to end the array.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.closed = False
+
+    def add(self, obj: Any) -> None:
+        text = json.dumps(obj, default=_json_default, ensure_ascii=False, indent=2)
+        # One level deeper inside the array; strings hold no raw newline in JSON.
+        click.echo(("[\n  " if self.count == 0 else ",\n  ") + text.replace("\n", "\n  "), nl=False)
+        self.count += 1
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            click.echo("\n]" if self.count else "[]")
+
+
 def echo_err(message: str) -> None:
     click.echo(message, err=True)
 

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from ._common import ISO_DATE, echo_err, emit_json, json_option
+from ._common import ISO_DATE, JsonArrayWriter, echo_err, json_option
 from ._terminal import raw_stderr
 
 
@@ -107,19 +107,23 @@ def _run(app, messages, opts, *, linkedin_path=None) -> None:
             messages = iter_linkedin(linkedin_path, owner_names=names, stats=stats)
         importer = Importer(ledger, options=options, contact_id=opts["contact_id"],
                             since=opts["since"], dry_run=opts["dry_run"])
-        items = []
-        for item in importer.run(messages):
-            if item.status == "skipped":
-                continue
-            if opts["as_json"]:
-                items.append(item.to_dict())
-            else:
-                _print_item(item)
+        # Items are written as they come (a 2 GB mailbox keeps memory flat);
+        # after an error the array still ends, listing what was done.
+        out = JsonArrayWriter() if opts["as_json"] else None
+        try:
+            for item in importer.run(messages):
+                if item.status == "skipped":
+                    continue
+                if out is not None:
+                    out.add(item.to_dict())
+                else:
+                    _print_item(item)
+        finally:
+            if out is not None:
+                out.close()
     finally:
         if ledger is not None:
             ledger.close()
-    if opts["as_json"]:
-        emit_json(items)
     if stats is not None and stats.owner_unknown and stats.rows:
         echo_err(_owner_warning(stats))
     summary = importer.summary()
