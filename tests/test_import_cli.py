@@ -289,3 +289,30 @@ def test_import_json_is_one_document_of_the_same_shape_written_item_by_item(monk
     for n, text in enumerate(printed_before_next):
         assert f'"source": {json.dumps(str(FILES[n]))}' in text  # item n is out before message n+1 is read
         assert f'"source": {json.dumps(str(FILES[n + 1]))}' not in text
+
+
+# -- unreadable messages are errors -------------------------------------------------------
+def _deep_multipart(depth: int = 2000) -> bytes:
+    parts = ["From: a@b.example\nSubject: deep\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b0\n\n"]
+    parts += [f"--b{i - 1}\nContent-Type: multipart/mixed; boundary=b{i}\n\n" for i in range(1, depth)]
+    parts.append(f"--b{depth - 1}\nContent-Type: text/plain\n\nhi\n--b{depth - 1}--\n")
+    parts += [f"--b{i}--\n" for i in range(depth - 2, -1, -1)]
+    return "".join(parts).encode()
+
+
+def test_an_unparseable_message_is_an_error_counted_in_summary_and_exit_code(tmp_path):
+    deep = tmp_path / "deep.eml"
+    deep.write_bytes(_deep_multipart())
+    result = invoke(["import", "eml", str(deep), str(FILES[0]), "--dry-run"])
+    assert result.exit_code == 1
+    assert result.stdout.startswith("error        -                    0.00 ")
+    assert "! unparseable message: RecursionError" in result.stdout
+    assert "new          mailing-list" in result.stdout  # the others are still done
+    assert result.stderr.splitlines() == [
+        "import: 1 new, 1 error (dry run: nothing stored)",
+        "Error: 1 of 2 messages could not be read (listed with status 'error'); the others were processed"]
+    result = invoke(["import", "eml", str(deep), str(FILES[0]), "--dry-run", "--json"])
+    assert result.exit_code == 1
+    items = json.loads(result.stdout)
+    assert [i["status"] for i in items] == ["error", "new"]
+    assert items[0]["kind"] is None and items[0]["problems"][0].startswith("unparseable message: RecursionError")

@@ -281,3 +281,18 @@ def test_html_to_text_and_links_keep_their_results():
               " and <A HREF=y>two</A > <a>open")
     assert html_to_text(markup).split() == ["Hello", "you", "bye", "Unsub", "scribe", "and", "two", "open"]
     assert html_links(markup) == [("Unsub scribe", "https://x.example/u"), ("two", "y")]
+
+
+def test_a_message_the_parser_cannot_read_is_an_error_item():
+    from gdprkit.importers import Importer
+
+    depth = 2000
+    raw = ("Subject: deep\nContent-Type: multipart/mixed; boundary=b0\n\n"
+           + "".join(f"--b{i - 1}\nContent-Type: multipart/mixed; boundary=b{i}\n\n" for i in range(1, depth))
+           + "hi\n").encode()
+    pm = parse_message(raw, "deep.eml")
+    assert pm.error and pm.error.startswith("unparseable message: RecursionError")
+    importer = Importer(None, dry_run=True)
+    [item] = list(importer.run([pm]))
+    assert item.status == "error" and item.problems[0] == pm.error
+    assert importer.summary()["error"] == 1 and importer.summary()["unclassified"] == 0

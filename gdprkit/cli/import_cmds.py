@@ -132,6 +132,11 @@ def _run(app, messages, opts, *, linkedin_path=None) -> None:
         parts.append(f"{stats.own_messages} of your own messages ignored")
     echo_err("import: " + (", ".join(parts) if parts else "nothing found")
              + (" (dry run: nothing stored)" if opts["dry_run"] else ""))
+    if summary["error"]:
+        from ..errors import BadInput
+
+        raise BadInput(f"{summary['error']} of {sum(summary.values())} messages could not be read "
+                       "(listed with status 'error'); the others were processed")
 
 
 def _owner_warning(stats) -> str:

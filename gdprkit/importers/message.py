@@ -175,7 +175,11 @@ _DECODED = {
 def parse_message(raw: bytes, source: str, *, raw_size: int | None = None,
                   raw_path: str | None = None, raw_opener: Callable[[], BinaryIO] | None = None,
                   truncated: bool = False) -> ParsedMessage:
-    """Parse raw RFC 5322 bytes.  Never raises; problems are listed on the result."""
+    """Parse raw RFC 5322 bytes.  Never raises.
+
+    Problems are listed on the result; a message the parser cannot read at all
+    (2,000 nested multiparts) has ``error`` set instead.
+    """
     from email import message_from_bytes
 
     pm = ParsedMessage(source=source, raw=raw, raw_size=raw_size if raw_size is not None
@@ -190,7 +194,8 @@ def parse_message(raw: bytes, source: str, *, raw_size: int | None = None,
     try:
         msg = message_from_bytes(raw, policy=policy)
     except Exception as err:  # the parser is lenient; this is a last resort
-        pm.problems.append(f"unparseable message: {type(err).__name__}: {err}")
+        # Nothing was read (not even the headers): an error item, not an unclassified one.
+        pm.error = f"unparseable message: {type(err).__name__}: {err}"
         return pm
     for name, length in policy.truncated[:5]:
         pm.problems.append(f"header {name[:40]} of {length} characters: only its first "
