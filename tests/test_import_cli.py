@@ -70,8 +70,18 @@ def test_dry_run_mbox_text_output_and_since(tmp_path):
     assert "skipped" in result.stderr
 
 
-def test_bad_paths_are_usage_errors(tmp_path):
-    assert invoke(["import", "eml", str(tmp_path / "nope.eml"), "--dry-run"]).exit_code == 2
+def test_bad_paths_are_one_line_errors_with_exit_1(tmp_path):
+    # A missing file is exit code 1 (README, Exit codes), as for `batch` and `log --evidence`.
+    nope = str(tmp_path / "nope.eml")
+    for args in (["eml", nope], ["eml", str(FILES[0]), nope], ["mbox", nope],
+                 ["linkedin", str(tmp_path / "nope.zip")], ["eml", str(tmp_path)], ["mbox", str(tmp_path)]):
+        result = invoke(["import", *args, "--dry-run"])
+        assert result.exit_code == 1, (args, result.output)
+        assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("Error: "), args
+        assert "Usage:" not in result.stderr and "Traceback" not in result.output
+        assert result.stdout == ""  # nothing imported when one input is missing
+    assert invoke(["import", "eml", nope, "--dry-run"]).stderr == \
+        f"Error: cannot read {nope!r}: No such file or directory\n"
     (tmp_path / "empty").mkdir()
     result = invoke(["import", "linkedin", str(tmp_path / "empty"), "--dry-run"])
     assert result.exit_code == 1 and "Error:" in result.stderr

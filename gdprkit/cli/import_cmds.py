@@ -44,19 +44,34 @@ def import_group():
     """
 
 
+def _check_readable(paths) -> None:
+    """A missing or unreadable input is bad input (exit 1), found before anything is imported."""
+    from ..errors import BadInput
+
+    for path in paths:
+        try:
+            with open(path, "rb"):
+                pass
+        except OSError as err:
+            raise BadInput(f"cannot read {str(path)!r}: {err.strerror or err}") from None
+
+
+# Paths are checked by _check_readable, not by Click: Click's exists=True makes
+# a missing file a usage error (exit 2), and the README says exit 1.
 @import_group.command("eml")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @_common_options
 @click.pass_obj
 def eml(app, files, **opts):
     """Import one or more .eml files."""
     from ..importers import iter_eml
 
+    _check_readable(files)
     _run(app, iter_eml(files), opts)
 
 
 @import_group.command("mbox")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path())
 @_common_options
 @click.pass_obj
 def mbox(app, file, **opts):
@@ -65,6 +80,7 @@ def mbox(app, file, **opts):
 
     from ..importers import iter_mbox_file
 
+    _check_readable([file])
     if sys.stderr.isatty():
         with click.progressbar(length=os.path.getsize(file), label="Importing", file=raw_stderr()) as bar:
             _run(app, iter_mbox_file(file, progress=bar.update), opts)
@@ -73,7 +89,7 @@ def mbox(app, file, **opts):
 
 
 @import_group.command("linkedin")
-@click.argument("path", type=click.Path(exists=True))
+@click.argument("path", type=click.Path())
 @_common_options
 @click.pass_obj
 def linkedin(app, path, **opts):
