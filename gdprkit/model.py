@@ -265,6 +265,8 @@ class Request:
     created_at: _dt.datetime | None = None
     seq: int | None = None
     shredded: bool = False
+    recipient_contact: str | None = None  # the contact whose details the recipient is
+    recipient_shredded: bool = False  # erased (with that contact): shown as [shredded]
 
 
 @dataclass(frozen=True)

@@ -506,24 +506,55 @@ def checkpoint(app: App, output, as_json):
 @click.command()
 @click.argument("any_id", metavar="ID")
 @click.option("--reason", required=True, help="Why (e.g. 'erasure request of the contact, Art. 17').")
+@click.option("--with-incidents", is_flag=True,
+              help="With a contact id: also shred the contact's incidents and their evidence.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation on a terminal.")
 @json_option
 @pass_app
-def shred(app: App, any_id, reason, yes, as_json):
+def shred(app: App, any_id, reason, with_incidents, yes, as_json):
     """Crypto-erase an entry's content; the log stays verifiable.
 
-    An incident id shreds the incident and its evidence; a contact id shreds
-    the contact's personal fields.  This cannot be undone.
+    An incident id shreds the incident and its evidence; a request id the
+    request, its recipient and its events.  A contact id shreds the contact's
+    personal fields and every copy of them in other entries: the recipient of
+    each letter addressed to them (the requests keep kind, dates, deadline and
+    events).  The contact's incidents and evidence are your record of what
+    they did and stay, unless --with-incidents.  This cannot be undone.
     """
+    from ..model import Contact
+
     with app.open_ledger() as led:
-        led.get(any_id)
+        obj = led.get(any_id)
+        is_contact = isinstance(obj, Contact)
+        copies = led.recipient_copies(any_id) if is_contact else []
+        naming = led.naming(any_id) if is_contact else []
         if not yes and sys.stdin.isatty():
-            click.confirm(f"Irreversibly destroy the content of {any_id}?", abort=True, err=True)
-        ids = led.shred(any_id, reason)
+            extra = f" and the recipient of {', '.join(copies)}" if copies else ""
+            if with_incidents:
+                extra += " and their incidents with the evidence"
+            click.confirm(f"Irreversibly destroy the content of {any_id}{extra}?", abort=True,
+                          err=True)
+        ids = led.shred(any_id, reason, with_incidents=with_incidents)
+        kept = [i.id for i in led.incidents(contact=any_id) if not i.shredded] \
+            if is_contact else []
+    still = [i for i in naming if i not in ids]
     if as_json:
-        emit_json({"shredded": ids, "reason": reason})
-    else:
+        data = {"shredded": ids, "reason": reason}
+        if is_contact:
+            data.update(recipients_of=copies, kept_incidents=kept, still_naming=still)
+        emit_json(data)
+        return
+    if ids:
         click.echo(" ".join(ids))
+    if copies:
+        echo_err(f"Also erased the recipient of {', '.join(copies)} (letters addressed to "
+                 f"{any_id}); the requests keep their dates and events.")
+    if kept:
+        echo_err(f"Kept {', '.join(kept)} with their evidence: your record of what {any_id} did. "
+                 + (f"{', '.join(still)} still name{'s' if len(still) == 1 else ''} {any_id} "
+                    "in a note, file name or source. " if still else "")
+                 + "Evidence files (e-mails, screenshots) usually name them too. To erase these "
+                 f"as well: gdprkit shred {any_id} --with-incidents --reason ...")
 
 
 # ------------------------------------------------------------------------- passwd

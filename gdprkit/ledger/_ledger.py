@@ -19,6 +19,7 @@ import sqlite3
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from types import EllipsisType
 from typing import BinaryIO
 
 from .._validate import DATE_RANGE_TEXT, date_in_range
@@ -247,6 +248,8 @@ class _View:
         self.wanted_evidence: dict[str, list[str]] = {}  # incident -> its evidence ids
         self.evidence_owner: dict[str, str] = {}  # evidence -> its incident
         self.last_id: dict[str, int] = {}  # kind -> number of its newest id (c3 -> 3)
+        self.recipient_seq: dict[str, int] = {}  # request -> its recipient entry
+        self.recipient_copies: dict[str, list[str]] = {}  # contact -> requests addressed to them
         self.size = 0  # entries applied
 
 
@@ -740,6 +743,18 @@ class Ledger:
                     self._attach_evidence(view, view.evidence[eid], ref)
         elif kind == "request":
             view.requests[ref] = _request_from(ref, seq, created, data)
+        elif kind == "recipient":
+            # the addressee of a request, in its own entry so that shredding the
+            # contact it belongs to erases it and leaves the request's history
+            view.recipient_seq[ref] = seq
+            owner = data.get("contact")
+            if owner:
+                view.recipient_copies.setdefault(owner, []).append(ref)
+            req = view.requests.get(ref)
+            if req is not None:
+                view.requests[ref] = replace(
+                    req, recipient_name=data.get("name") or "", recipient_email=data.get("email"),
+                    recipient_address=data.get("address"), recipient_contact=owner)
         elif kind == "request-event":
             event = RequestEvent(type=data["type"], on=_dt.date.fromisoformat(data["on"]),
                                  note=data.get("note"), recorded_at=created, seq=seq)
@@ -782,7 +797,16 @@ class Ledger:
                                          recipient_email=None, recipient_address=None,
                                          recipient_country=None, contact=None, incidents=(),
                                          sent=created.date(), due=None, sha256="", created_at=created,
-                                         seq=seq, shredded=True)
+                                         seq=seq, shredded=True, recipient_shredded=True)
+        elif kind == "recipient":
+            from dataclasses import replace
+
+            view.recipient_seq[ref] = seq
+            req = view.requests.get(ref)
+            if req is not None:
+                view.requests[ref] = replace(req, recipient_name="[shredded]", recipient_email=None,
+                                             recipient_address=None, recipient_contact=None,
+                                             recipient_shredded=True)
 
     # ------------------------------------------------------------------ profile
     def profile(self) -> Profile | None:
@@ -1040,25 +1064,43 @@ class Ledger:
                     recipient_email: str | None = None, recipient_address: str | None = None,
                     recipient_country: str | None = None, contact: str | None = None,
                     incidents: Sequence[str] = (), sent: _dt.date, due: _dt.date | None,
-                    sha256: str, related_request: str | None = None) -> Request:
-        """Record a generated letter as a request (the lifecycle unit)."""
-        if contact is not None:
-            self.contact(contact)
+                    sha256: str, related_request: str | None = None,
+                    recipient_contact: str | EllipsisType | None = ...) -> Request:
+        """Record a generated letter as a request (the lifecycle unit).
+
+        The recipient (name, e-mail, address) is stored in an entry of its own
+        that follows the request's.  ``recipient_contact`` says whose personal
+        data that recipient is: by default ``contact`` when the letter is
+        addressed to them (every kind but a complaint, which goes to an
+        authority, and a platform report; a reminder follows the request it
+        reminds of), else None.  Shredding that contact erases the recipient
+        entry and keeps the request: kind, dates, deadline, events.
+        """
+        if contact is not None and self.contact(contact).shredded:
+            raise BadInput(f"contact {contact} was shredded")
         for iid in incidents:
             self.incident(iid)
-        if related_request is not None:
-            self.request(related_request)
+        related = self.request(related_request) if related_request is not None else None
+        if recipient_contact is ...:
+            if kind in ("complaint", "platform-report"):
+                recipient_contact = None
+            elif kind == "reminder" and related is not None:
+                recipient_contact = related.recipient_contact
+            else:
+                recipient_contact = contact
         data = {
-            "kind": kind, "lang": lang, "format": format, "recipient_name": recipient_name,
-            "recipient_email": recipient_email, "recipient_address": recipient_address,
+            "kind": kind, "lang": lang, "format": format,
             "recipient_country": recipient_country, "contact": contact,
             "incidents": list(incidents), "sent": sent.isoformat(),
             "due": due.isoformat() if due else None, "sha256": sha256,
             "related_request": related_request,
         }
+        recipient = {"name": recipient_name, "email": recipient_email,
+                     "address": recipient_address, "contact": recipient_contact}
         with self.transaction():
             ref = self._next_id("request")
             self._append("request", ref, data)
+            self._append("recipient", ref, recipient)
         return self.request(ref)
 
     def add_request_event(self, request_id: str, type: str, on: _dt.date,
@@ -1145,26 +1187,83 @@ class Ledger:
 
         return verify_ledger(self, against)
 
-    def shred(self, any_id: str, reason: str) -> list[str]:
-        """Crypto-erase the content behind an id; returns the ids shredded."""
+    def recipient_copies(self, contact_id: str) -> list[str]:
+        """Requests whose recipient entry holds this contact's details (not shredded)."""
+        self.contact(contact_id)
+        view = self._view()
+        return [r for r in view.recipient_copies.get(contact_id, [])
+                if view.recipient_seq.get(r) not in view.shred_reason]
+
+    def naming(self, contact_id: str) -> list[str]:
+        """Incidents and evidence items (not shredded) whose note or custody metadata
+        contains the contact's name, e-mail address, profile URL or organisation
+        e-mail (case-insensitive): what still names them after their fields
+        are shredded.  Evidence files themselves are not searched: a message
+        from the contact names them anyway."""
+        c = self.contact(contact_id)
+        if c.shredded:
+            return []
+        needles = [v.casefold() for v in (c.name, c.email, c.profile_url, c.org_email)
+                   if v and len(v.strip()) >= 3]
+        out = []
+        for inc in self.incidents():
+            if inc.shredded:
+                continue
+            texts = [inc.note, inc.platform]
+            if any(t and any(n in t.casefold() for n in needles) for t in texts):
+                out.append(inc.id)
+            for ev in inc.evidence:
+                if not ev.shredded and any(
+                        t and any(n in t.casefold() for n in needles)
+                        for t in (ev.name, ev.source)):
+                    out.append(ev.id)
+        return out
+
+    def shred(self, any_id: str, reason: str, *, with_incidents: bool = False) -> list[str]:
+        """Crypto-erase the content behind an id; returns the ids shredded.
+
+        An incident: the incident and its evidence.  A request: the request,
+        its recipient and its events.  A contact: the contact's fields and
+        every copy of them in other entries, which is the recipient of each
+        request addressed to them (see :meth:`recipient_copies`); the requests
+        keep their history.  Their incidents and evidence are the requester's
+        record of what the contact did and stay, unless ``with_incidents``
+        (then they are shredded too, in the same shred entry); a contact
+        already shredded may be given again with ``with_incidents``.
+        """
         reason = _clean_text(reason, "the reason", limit=2000)
         if not reason or not reason.strip():
             raise BadInput("a shred needs a reason (--reason)")
         obj = self.get(any_id)
-        if getattr(obj, "shredded", False):
-            raise BadInput(f"{any_id} is already shredded")
+        if with_incidents and not isinstance(obj, Contact):
+            raise BadInput("--with-incidents goes with a contact id (c1, ...)")
         view = self._view()
-        ids = [any_id]
+        ids = [] if getattr(obj, "shredded", False) else [any_id]
+        copies: list[str] = []
         if isinstance(obj, Incident):
             ids += [e.id for e in obj.evidence if not e.shredded]
-        targets = sorted(s for i in ids for s in view.seqs.get(i, []))
-        targets = [s for s in targets if s not in view.shred_reason]
+        targets = [s for i in ids for s in view.seqs.get(i, [])]
+        if isinstance(obj, Contact):
+            copies = self.recipient_copies(any_id)
+            targets += [view.recipient_seq[r] for r in copies]
+            if with_incidents:
+                for inc in self.incidents(contact=any_id):
+                    if not inc.shredded:
+                        ids += [inc.id] + [e.id for e in inc.evidence if not e.shredded]
+                        targets += [s for i in [inc.id, *(e.id for e in inc.evidence)]
+                                    for s in view.seqs.get(i, [])]
+        targets = sorted({s for s in targets if s not in view.shred_reason})
+        if not targets:
+            raise BadInput(f"{any_id} is already shredded"
+                           + (" and has no incidents left" if with_incidents else ""))
         with self.transaction():
             shred_seq = self._size + 1
             self._db.executemany("INSERT INTO shreds(target, shred_seq) VALUES (?, ?)",
                                  [(t, shred_seq) for t in targets])
-            self._append("shred", any_id, {"reason": reason, "targets": targets, "ids": ids},
-                         aux="targets=" + ",".join(map(str, targets)))
+            record = {"reason": reason, "targets": targets, "ids": ids}
+            if copies:
+                record["recipients_of"] = copies
+            self._append("shred", any_id, record, aux="targets=" + ",".join(map(str, targets)))
             marks = ",".join("?" * len(targets))
             self._db.execute(f"DELETE FROM chunks WHERE seq IN ({marks})", targets)
             self._db.execute(f"DELETE FROM content WHERE seq IN ({marks})", targets)
@@ -1243,9 +1342,11 @@ def _evidence_from(ref: str, seq: int, d: dict) -> Evidence:
 
 
 def _request_from(ref: str, seq: int, created, d: dict) -> Request:
+    # the recipient comes from the "recipient" entry that follows (ledgers made
+    # before it was split off kept it here)
     return Request(
         id=ref, kind=d["kind"], lang=d["lang"], format=d["format"],
-        recipient_name=d["recipient_name"], recipient_email=d.get("recipient_email"),
+        recipient_name=d.get("recipient_name") or "", recipient_email=d.get("recipient_email"),
         recipient_address=d.get("recipient_address"),
         recipient_country=d.get("recipient_country"), contact=d.get("contact"),
         incidents=tuple(d.get("incidents") or ()), sent=_dt.date.fromisoformat(d["sent"]),

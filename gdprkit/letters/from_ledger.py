@@ -74,6 +74,12 @@ def select_facts(led, kind: str, *, incidents: Sequence[str] = (), contact: str 
             raise BadInput(f"request {req.id} was shredded")
         found = [led.incident(i) for i in req.incidents]
         person = led.contact(req.contact) if req.contact else None
+        # a shredded contact's details are gone from the ledger: no letter names them
+        if person is not None and person.shredded:
+            raise BadInput(f"request {req.id} concerns contact {person.id}, which was shredded: "
+                           f"a {kind} letter cannot name them")
+        if req.recipient_shredded:
+            raise BadInput(f"the recipient of request {req.id} was shredded")
         return found, person, req, ()
     if contact:
         person = led.contact(contact)
@@ -93,7 +99,10 @@ def select_facts(led, kind: str, *, incidents: Sequence[str] = (), contact: str 
             "the incidents belong to different contacts ("
             + ", ".join(sorted(owners)) + "): one letter goes to one contact"
         )
-    return found, led.contact(owners.pop()), None, ()
+    person = led.contact(owners.pop())
+    if person.shredded:
+        raise BadInput(f"contact {person.id} was shredded")
+    return found, person, None, ()
 
 
 def _fitting(kind: str, incidents: list[Incident]) -> tuple[list[Incident], tuple[str, ...]]:
