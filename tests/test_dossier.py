@@ -957,3 +957,18 @@ def test_verifier_reads_our_streams_from_the_file(filled, dossier, tmp_path):
         stream = _file_stream(pdf, name)
         assert digest_from_file(pdf, fh, stream, pdf.get_xref_table()) is None
     verify_dossier(locked)
+
+
+def test_incident_time_is_shown_in_the_offset_it_was_given_in(ledger, tmp_path):
+    """00:30 in Rome on 2 March is 2 March in the dossier too (as in the letters)."""
+    rome = dt.timezone(dt.timedelta(hours=1))
+    c = ledger.add_contact("Late Night")
+    ledger.log_incident("direct-pitch", c.id, when=dt.datetime(2026, 3, 2, 0, 30, tzinfo=rome))
+    ledger.log_incident("direct-pitch", c.id, when=dt.datetime(2026, 3, 1, 23, 45, tzinfo=dt.UTC))
+    out = tmp_path / "tz.pdf"
+    export_dossier(ledger, out)
+    text = _squash(_text(out))
+    assert "2026-03-02T00:30:00+01:00" in text and "2026-03-01T23:30:00Z" not in text
+    assert "2026-03-01T23:45:00Z" in text
+    # the timeline stays in time order: 23:30 UTC comes before 23:45 UTC
+    assert text.index("2026-03-02T00:30:00+01:00") < text.index("2026-03-01T23:45:00Z")

@@ -95,6 +95,14 @@ def iso(ts: _dt.datetime | _dt.date | None) -> str:
     return ts.isoformat()
 
 
+def local_iso(ts: _dt.datetime | None) -> str:
+    """An incident's time in the UTC offset it was given in (its date is the day the
+    user meant: 00:30 in Rome on 2 March is 2 March, not 1 March in UTC)."""
+    if ts is None or ts.tzinfo is None or ts.utcoffset() == _dt.timedelta(0):
+        return iso(ts)
+    return ts.replace(microsecond=0).isoformat()
+
+
 class _Styles:
     def __init__(self) -> None:
 
@@ -305,7 +313,7 @@ class _Builder:
                 events.append((iso(inc.recorded_at), inc.seq or 0, iso(inc.recorded_at), inc.id,
                                L["shredded"], ""))
                 continue
-            events.append((iso(inc.when), inc.seq or 0, iso(inc.when), inc.id,
+            events.append((iso(inc.when), inc.seq or 0, local_iso(inc.when), inc.id,
                            L["kinds"].get(inc.kind, inc.kind), self.contact_line(inc.contact)))
         for r in d.requests:
             kind = L["letters"].get(r.kind, r.kind)
@@ -342,7 +350,7 @@ class _Builder:
         heading += f" · {kind}"
         leaves = ", ".join(str(p.leaf_index) for p in d.proofs.get(inc.id, []))
         facts = [
-            (L["when"], self.p(iso(inc.when), st.cell)),
+            (L["when"], self.p(local_iso(inc.when), st.cell)),
             (L["kind"], self.p(f"{kind} ({inc.kind})", st.cell)),
             (L["contact"], self.p(self.contact_line(inc.contact), st.cell)),
             (L["platform"], self.p(short(inc.platform) or "-", st.cell)),
