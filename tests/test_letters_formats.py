@@ -76,6 +76,63 @@ def test_pdf_embeds_dejavu_and_prints_every_eu_script():
     assert flat(note) in flat(text)
 
 
+def test_tounicode_cmap_writes_utf16_surrogate_pairs_beyond_the_bmp():
+    from gdprkit.letters.writers.pdf import tounicode_cmap
+
+    cmap = tounicode_cmap("AAAAAA+DejaVuSans", [0, 0x41, 0x1F600, 0x10300, 0xE9, 0x110000])
+    assert "<00> <05>" in cmap and "6 beginbfchar" in cmap
+    lines = cmap.splitlines()
+    assert "<01> <0041>" in lines and "<04> <00E9>" in lines
+    assert "<02> <D83DDE00>" in lines and "<03> <D800DF00>" in lines
+    assert "<05> <FFFD>" in lines
+    entries = cmap.split("beginbfchar\n")[1].split("\nendbfchar")[0].splitlines()
+    assert all(re.fullmatch(r"<[0-9A-F]{2}> <(?:[0-9A-F]{4})+>", e) for e in entries)
+
+
+def test_pdf_text_beyond_the_bmp_extracts_without_warnings(caplog):
+    """DejaVu draws some astral characters (emoticons, Old Italic): they come back out
+    of the PDF as they went in, with no "invalid hex string" from the reader."""
+    import logging
+
+    note = "smile \U0001f600 old italic \U00010300 accents é ß"
+    inc = dataclasses.replace(INCIDENTS["direct-pitch"], note=note)
+    letter = render_letter("objection", fmt="pdf", requester=REQUESTER,
+                           recipient=recipient_from_contact(CONTACT), incidents=[inc], sent=SENT)
+    with caplog.at_level(logging.WARNING, logger="pypdf"):
+        text, _ = pdf_text(letter.content)
+    assert not [r for r in caplog.records if "hex" in r.getMessage()]
+    assert flat(note) in flat(text)
+
+
+def test_pdf_shows_characters_without_a_glyph_as_code_points_never_drops_them():
+    note = "CJK \u4e2d\u6587 and \U0001f469\u200d\U0001f4bb and \u0928\u093f end"
+    name = "\u674e\u5c0f\u9f99 Li"
+    contact = dataclasses.replace(CONTACT, name=name)
+    inc = dataclasses.replace(INCIDENTS["direct-pitch"], note=note)
+    letter = render_letter("objection", fmt="pdf", requester=REQUESTER,
+                           recipient=recipient_from_contact(contact), contact=contact,
+                           incidents=[inc], sent=SENT)
+    text, _ = pdf_text(letter.content)
+    assert ("CJK [U+4E2D U+6587] and [U+1F469]\u200d[U+1F4BB] and [U+0928 U+093F] end"
+            in text.replace("\n", " "))
+    assert "[U+674E U+5C0F U+9F99] Li" in text  # in the address window and the salutation
+    # the other formats keep the characters themselves
+    txt = render_letter("objection", fmt="txt", requester=REQUESTER,
+                        recipient=recipient_from_contact(contact), contact=contact,
+                        incidents=[inc], sent=SENT).content.decode()
+    assert note in txt and name in txt
+
+
+def test_pdf_placeholders_follow_the_font_of_each_run():
+    from gdprkit.letters.writers.pdf import BOLD, MONO, SANS, shown
+
+    assert shown("abc") == "abc" and shown("Ωμέγα é") == "Ωμέγα é"
+    # Hebrew is in DejaVu Sans but not in DejaVu Sans Mono
+    assert shown("\u05e9\u05dc\u05d5\u05dd", SANS) == "\u05e9\u05dc\u05d5\u05dd"
+    assert shown("\u05e9\u05dc", MONO) == "[U+05E9 U+05DC]"
+    assert shown("x\u4e2dy\u6587", BOLD) == "x[U+4E2D]y[U+6587]"
+
+
 def test_pdf_window_envelope_address_position():
     """The recipient's first line sits in the DIN 5008 form B address zone."""
     from pypdf import PdfReader

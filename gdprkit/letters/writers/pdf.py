@@ -7,9 +7,15 @@ from the top, 85 x 45 mm, with the sender's return line in its upper
 210 mm, punch mark at 148.5 mm.  Text is set 25 mm from the left edge.
 
 The DejaVu fonts shipped in ``gdprkit/letters/fonts`` cover the Latin,
-Greek and Cyrillic scripts of every EU language.  With reportlab's
-``invariant`` mode and the creation date fixed to the letter's date, the
-same letter gives the same bytes.
+Greek and Cyrillic scripts of every EU language.  A character the font of
+its run has no glyph for (emoji, Chinese, Japanese, Korean, Devanagari ...)
+is printed as its code point, ``[U+1F600]``, rather than dropped or drawn
+as an empty box: the PDF never loses text silently (the other formats keep
+the characters themselves).  Each font's ToUnicode map is written with
+UTF-16BE code units (:func:`tounicode_cmap`), so the text extracted from the
+PDF is the text of the letter, astral characters included.  With
+reportlab's ``invariant`` mode and the creation date fixed to the letter's
+date, the same letter gives the same bytes.
 """
 
 from __future__ import annotations
@@ -25,14 +31,74 @@ FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 SANS, BOLD, ITALIC, MONO = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique", "DejaVuSansMono"
 
 
+def tounicode_cmap(fontname: str, subset: list[int]) -> str:
+    """The ToUnicode CMap of a font subset: code ``i`` stands for ``subset[i]``.
+
+    reportlab's own writer prints each code point as ``%04X``, so a character
+    beyond U+FFFF comes out as five or six hex digits (``<41> <1F600>``), which
+    is no UTF-16BE string: readers fail on it or drop the character.  Here
+    every destination is the character's UTF-16BE code units, a surrogate
+    pair beyond the BMP (``<D83DDE00>``); a value that is no character maps
+    to U+FFFD.
+    """
+    def utf16(code: int) -> str:
+        if not 0 <= code <= 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            code = 0xFFFD
+        return chr(code).encode("utf-16-be").hex().upper()
+
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo",
+        f"<< /Registry ({fontname})",
+        f"/Ordering ({fontname})",
+        "/Supplement 0",
+        ">> def",
+        f"/CMapName /{fontname} def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        f"<00> <{len(subset) - 1:02X}>",
+        "endcodespacerange",
+        f"{len(subset)} beginbfchar",
+        *[f"<{i:02X}> <{utf16(v)}>" for i, v in enumerate(subset)],
+        "endbfchar",
+        "endcmap",
+        "CMapName currentdict /CMap defineresource pop",
+        "end",
+        "end",
+    ])
+
+
+@functools.lru_cache(maxsize=1)
+def _font_class():
+    """:class:`~reportlab.pdfbase.ttfonts.TTFont` whose subsets get the ToUnicode
+    maps of :func:`tounicode_cmap` (only the letters' fonts: nothing global changes)."""
+    from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
+
+    class LetterFont(TTFont):
+        def addObjects(self, doc):
+            state = self.state.get(doc)
+            subsets = [list(s) for s in state.subsets] if state is not None else []
+            super().addObjects(doc)  # (drops the state)
+            for n, subset in enumerate(subsets):
+                base = b"".join((SUBSETN(n), b"+", self.face.name,
+                                 self.face.subfontNameX)).decode("pdfdoc")
+                cmap = doc.idToObject.get("toUnicodeCMap:" + base)
+                if cmap is not None:
+                    cmap.content = tounicode_cmap(base, subset)
+
+    return LetterFont
+
+
 @functools.lru_cache(maxsize=1)
 def _register_fonts() -> None:
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
 
+    font_class = _font_class()
     for name in (SANS, BOLD, ITALIC, MONO):
-        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / f"{name}.ttf")))
+        pdfmetrics.registerFont(font_class(name, str(FONT_DIR / f"{name}.ttf")))
     # no bold-oblique face is shipped: bold stands in for it
     addMapping(SANS, 0, 0, SANS)
     addMapping(SANS, 1, 0, BOLD)
@@ -44,14 +110,58 @@ def _register_fonts() -> None:
     addMapping(MONO, 1, 1, MONO)
 
 
-def _esc(text: str) -> str:
+@functools.lru_cache(maxsize=8)
+def _glyphs(font: str) -> frozenset[int]:
+    """The code points ``font`` has a glyph for."""
+    from reportlab.pdfbase import pdfmetrics
+
+    _register_fonts()
+    return frozenset(pdfmetrics.getFont(font).face.charToGlyph)
+
+
+def shown(text: str, font: str = SANS) -> str:
+    """``text`` with each run of characters ``font`` cannot draw written as code
+    points: ``"ok 😀 中文"`` -> ``"ok [U+1F600] [U+4E2D U+6587]"``."""
+    if text.isascii():
+        return text
+    glyphs = _glyphs(font)
+    if all(ord(c) in glyphs for c in text):
+        return text
+    out: list[str] = []
+    missing: list[str] = []
+    for c in text:
+        if ord(c) in glyphs:
+            if missing:
+                out.append("[" + " ".join(missing) + "]")
+                missing = []
+            out.append(c)
+        else:
+            missing.append(f"U+{ord(c):04X}")
+    if missing:
+        out.append("[" + " ".join(missing) + "]")
+    return "".join(out)
+
+
+def _esc(text: str, font: str = SANS) -> str:
+    text = shown(text, font)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _inline(runs: list[Run]) -> str:
+def _run_font(run: Run, base: str) -> str:
+    """The face reportlab draws ``run`` with inside a paragraph set in ``base``."""
+    if run.mono:
+        return MONO
+    if run.bold or base == BOLD:
+        return BOLD
+    if run.italic or base == ITALIC:
+        return ITALIC
+    return SANS
+
+
+def _inline(runs: list[Run], base: str = SANS) -> str:
     out = []
     for run in runs:
-        piece = _esc(run.text)
+        piece = _esc(run.text, _run_font(run, base))
         if run.mono:
             piece = f'<font face="{MONO}">{piece}</font>'
         if run.italic:
@@ -62,8 +172,8 @@ def _inline(runs: list[Run]) -> str:
     return "".join(out)
 
 
-def _markup(runs: list[Run]) -> str:
-    return "<br/>".join(_inline(line) for line in split_lines(runs))
+def _markup(runs: list[Run], base: str = SANS) -> str:
+    return "<br/>".join(_inline(line, base) for line in split_lines(runs))
 
 
 def _styles():
@@ -103,10 +213,11 @@ def _body_flowables(doc: Document, styles) -> list:
                 out.append(Paragraph(_markup(item), styles["li"], bulletText=bullet))
             out.append(Spacer(1, 4))
         elif block.kind == "subject":
-            label = _esc(block.label) + " " if block.label else ""
-            out.append(Paragraph(label + _markup(block.runs), styles["subject"]))
+            label = _esc(block.label, BOLD) + " " if block.label else ""
+            out.append(Paragraph(label + _markup(block.runs, BOLD), styles["subject"]))
         else:
-            out.append(Paragraph(_markup(block.runs), styles.get(block.kind, styles["p"])))
+            style = styles.get(block.kind, styles["p"])
+            out.append(Paragraph(_markup(block.runs, style.fontName), style))
     return out
 
 
