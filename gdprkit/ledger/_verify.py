@@ -52,6 +52,11 @@ def verify_ledger(ledger, against: str | None = None) -> VerifyReport:
         raise db_failure(err, ledger.path, writing=False) from None
 
 
+def _where(row) -> dict:
+    """How a problem names the entry of a log row."""
+    return {"entry": row[0], "ref": row[2], "kind": row[1]}
+
+
 def _text_types(row) -> list[str]:
     """Problems with the text columns of a log row (blob columns: see _mistyped)."""
     _seq, kind, ref, created_at, aux = row[:5]
@@ -104,22 +109,23 @@ def _verify(ledger, against: str | None) -> VerifyReport:
             _problem(report, f"entries {expected_seq}..{seq - 1} are missing from the log "
                      "(deleted rows)", entry=expected_seq)
         expected_seq = seq + 1
-        where = {"entry": seq, "ref": ref, "kind": kind}
 
         if (type(stored_leaf) is not bytes or len(stored_leaf) != 32
                 or (wrapped is not None and (type(wrapped) is not bytes
                                              or type(payload) is not bytes))):
-            stored_leaf, wrapped, payload = _mistyped(report, row, where)
+            stored_leaf, wrapped, payload = _mistyped(report, row, _where(row))
         try:
             if kind == "shred":
                 try:
                     targets = {int(t) for t in aux.removeprefix("targets=").split(",") if t}
                 except ValueError:
                     targets = set()
-                    _problem(report, "shred entry names its targets in a malformed way", **where)
+                    _problem(report, "shred entry names its targets in a malformed way",
+                             **_where(row))
                 shred_targets_named[seq] = targets
 
             if wrapped is None:
+                where = _where(row)
                 for message in _text_types(row):
                     _problem(report, message, **where)
                 if seq not in shreds:
@@ -135,13 +141,14 @@ def _verify(ledger, against: str | None) -> VerifyReport:
                     open_fast(seq, kind, wrapped, payload)
                 except crypto.DecryptionFailed:
                     _problem(report, "does not decrypt (ciphertext, key or position altered)",
-                             **where)
+                             **_where(row))
                 if fast_leaf(lid, seq, kind, ref, created_at, aux, wrapped,
                              payload) != stored_leaf:
-                    _problem(report, "stored bytes do not match the entry's leaf hash", **where)
+                    _problem(report, "stored bytes do not match the entry's leaf hash",
+                             **_where(row))
             else:
                 _check_entry(report, ledger, keys, seq, kind, ref, created_at, aux,
-                             stored_leaf, wrapped, payload, where,
+                             stored_leaf, wrapped, payload, _where(row),
                              has_chunks=seq in seqs_with_chunks)
         except (TypeError, AttributeError, UnicodeError):
             # a clear column of another type (bytes for text, text with bytes
@@ -150,7 +157,7 @@ def _verify(ledger, against: str | None) -> VerifyReport:
             if not problems:
                 raise
             for message in problems:
-                _problem(report, message, **where)
+                _problem(report, message, **_where(row))
         append_leaf(stored_leaf)
         append_tree(stored_leaf)
 
@@ -172,14 +179,15 @@ def _verify(ledger, against: str | None) -> VerifyReport:
             _problem(report, f"entry {target} is shredded by an earlier entry {shred_seq}",
                      entry=target)
 
-    # Content and evidence chunks of entries the log does not hold.
-    for (seq,) in db.execute("SELECT seq FROM content WHERE seq NOT IN (SELECT seq FROM log)"):
+    # Content and evidence chunks of entries the log does not hold (beyond its
+    # ends; rows of deleted log entries inside it were reported as a gap).
+    for (seq,) in db.execute("SELECT seq FROM content WHERE seq < 1 OR seq > ?", (size,)):
         _problem(report, f"content is stored for entry {seq}, which the log does not hold",
                  entry=seq)
-    for (seq,) in db.execute("SELECT DISTINCT seq FROM chunks WHERE typeof(seq) != 'integer' "
-                             "OR seq NOT IN (SELECT seq FROM log)"):
-        _problem(report, f"evidence chunks are stored for entry {seq!r}, which the log does "
-                 "not hold", entry=seq if type(seq) is int else None)
+    stray = [s for s in seqs_with_chunks if type(s) is not int or not 1 <= s <= size]
+    for seq in sorted(stray, key=repr):
+        _problem(report, f"evidence chunks are stored for entry {seq!r}, which the log "
+                 "does not hold", entry=seq if type(seq) is int else None)
 
     if checkpoints:
         newest = max(checkpoints)
