@@ -74,6 +74,31 @@ def test_unsubscribe_footers_per_language(lang, footer):
     assert any(f"({lang})" in r for r in c.reasons)
 
 
+@pytest.mark.parametrize("lang, footer", [
+    ("de", "Um sich abzumelden, klicken Sie hier: https://x.example/u"),
+    ("de", "Um den Newsletter abzubestellen, besuchen Sie https://x.example/u"),
+    ("de", "Wenn Sie sich austragen möchten, genügt ein Klick: https://x.example/u"),
+    ("de", "Um sich auszutragen, genügt ein Klick auf https://x.example/u"),
+    ("de", "Newsletter abbestellen: https://x.example/u"),
+    ("de", "Melden Sie sich hier ab: https://x.example/u"),
+    ("en", "Unsubscribing takes one click: https://x.example/u"),
+    ("en", "Prefer not to receive these? https://x.example/u"),
+    ("it", "Per disiscriverti da questa newsletter: https://x.example/u"),
+    ("it", "Se vuoi disiscriverti o cancellarti dalla lista: https://x.example/u"),
+    ("fr", "Désabonnez-vous : https://x.example/u"),
+    ("fr", "Pour ne plus recevoir nos offres, désinscrivez-vous : https://x.example/u"),
+    ("es", "Si ya no quieres recibir estos correos, puedes desuscribirte aquí: https://x.example/u"),
+    ("es", "Para darme de baja o cancelar tu suscripción: https://x.example/u"),
+])
+def test_inflected_unsubscribe_footers(lang, footer):
+    body = "Die Neuigkeiten des Monats.\n\n" + footer + "\n"
+    alone = classify(msg("Subject: news\n", body))
+    assert alone.kind is None and alone.confidence == 0.45, alone.reasons  # a footer alone: not enough
+    assert any(r.startswith(f"not enough: unsubscribe footer ({lang})") for r in alone.reasons)
+    c = classify(msg("Subject: news\nX-SG-EID: u001.abc\n", body))
+    assert c.kind == "mailing-list", c.reasons
+
+
 def test_html_unsubscribe_anchor():
     html = '<p>Offers</p><p><a href="https://x.example/bye">Se désabonner</a></p>'
     pm = msg("Content-Type: text/html; charset=utf-8\nPrecedence: bulk\n", html)
