@@ -104,6 +104,27 @@ def test_pdf_text_beyond_the_bmp_extracts_without_warnings(caplog):
     assert flat(note) in flat(text)
 
 
+def test_pdf_tounicode_maps_do_not_depend_on_who_registered_the_font_first():
+    """reportlab keeps one font object per typeface: after the dossier registered
+    DejaVu under its own names, the letters draw with the dossier's objects."""
+    import pikepdf
+
+    from gdprkit.dossier._render import register_fonts
+
+    register_fonts()
+    inc = dataclasses.replace(INCIDENTS["direct-pitch"], note="smile \U0001f600")
+    letter = render_letter("objection", fmt="pdf", requester=REQUESTER,
+                           recipient=recipient_from_contact(CONTACT), incidents=[inc], sent=SENT)
+    maps = []
+    with pikepdf.open(io.BytesIO(letter.content)) as pdf:
+        for page in pdf.pages:
+            for _name, font in page.Resources.Font.items():
+                if "/ToUnicode" in font:
+                    maps.append(font.ToUnicode.read_bytes())
+    assert maps and any(b"<D83DDE00>" in m for m in maps)
+    assert not any(re.search(rb"<[0-9A-F]{2}> <[0-9A-F]{5,6}>", m) for m in maps)
+
+
 def test_pdf_shows_characters_without_a_glyph_as_code_points_never_drops_them():
     note = "CJK \u4e2d\u6587 and \U0001f469\u200d\U0001f4bb and \u0928\u093f end"
     name = "\u674e\u5c0f\u9f99 Li"

@@ -6,7 +6,14 @@ be evaluated on a labelled corpus (``bench/classify_eval.py``).  Every rule
 that fires adds a :class:`Signal` with a weight and a sentence a person can
 read; the confidence of a kind is ``1 - prod(1 - weight)`` over its signals
 (independent evidence adds up, one weak hint stays weak), and the kind with
-the highest confidence wins when it reaches ``threshold``.
+the highest confidence wins when it reaches ``threshold``.  Signals that read
+the same evidence share a ``group`` and count once, at the strongest: an
+unsubscribe footer, its HTML link and the footer's other wording are one
+footer, which alone stays below the threshold (anyone can paste or quote a
+footer); with one independent signal from the headers (a bulk-mail service,
+``Precedence: bulk``) it reaches it.  Quoted text (``>`` lines, the quoted or
+forwarded message of a reply or forward, and the HTML quote of the common
+clients) is not read for footers.
 """
 
 from __future__ import annotations
@@ -54,6 +61,7 @@ class Signal:
     kind: str
     weight: float
     reason: str
+    group: str = ""  # signals of one group read the same evidence: it counts once
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,18 @@ def combine(weights) -> float:
     return round(1.0 - miss, 3)
 
 
+def score(signals) -> float:
+    """The confidence of one kind: noisy-or over independent evidence, a group counting once."""
+    weights: list[float] = []
+    groups: dict[str, float] = {}
+    for s in signals:
+        if s.group:
+            groups[s.group] = max(groups.get(s.group, 0.0), s.weight)
+        else:
+            weights.append(s.weight)
+    return combine([*weights, *groups.values()])
+
+
 def classify(pm: ParsedMessage, options: ClassifyOptions | None = None) -> Classification:
     """Classify one message; ``kind`` is ``None`` when no kind is sure enough."""
     opts = options or ClassifyOptions()
@@ -107,9 +127,9 @@ def classify(pm: ParsedMessage, options: ClassifyOptions | None = None) -> Class
     signals: list[Signal] = []
     blocks: list[_Block] = []
     if pm.channel == "email":
-        signals += _list_signals(pm, kw)
-        fwd, blocks = _forward_signals(pm, kw, opts, resent)
-        signals += fwd
+        blocks = find_blocks(pm.text, kw)
+        signals += _list_signals(pm, kw, blocks)
+        signals += _forward_signals(pm, kw, opts, resent, blocks)
     else:
         signals += _pitch_signals(pm, kw, opts)
     endorse, author = _endorsement_signals(pm, kw, opts, blocks)
@@ -118,7 +138,7 @@ def classify(pm: ParsedMessage, options: ClassifyOptions | None = None) -> Class
     by_kind: dict[str, list[Signal]] = {}
     for s in signals:
         by_kind.setdefault(s.kind, []).append(s)
-    scores = {k: combine(s.weight for s in v) for k, v in by_kind.items()}
+    scores = {k: score(v) for k, v in by_kind.items()}
     if not scores:
         return Classification(None, 0.0, (), (), who)
     best = max(scores, key=lambda k: (scores[k], -_PRIORITY.index(k)))
@@ -155,6 +175,14 @@ _SERVICE_HEADERS = {
     "x-sfmc-stack": "Salesforce Marketing Cloud", "x-csa-complaints": "a certified bulk sender (CSA)",
     "x-spmta-version": "a bulk mail transfer agent", "x-mailer-sid": "a bulk-mail service",
 }
+# Header-name prefixes of bulk-mail services (X-MJ-TemplateID, X-Mailin-Tag,
+# X-SG-EID, ...): weak, like _SERVICE_HEADERS, as transactional mail has them too.
+_SERVICE_PREFIXES = (
+    ("x-mailin-", "Brevo (Sendinblue)"), ("x-sib-", "Brevo (Sendinblue)"), ("x-mj-", "Mailjet"),
+    ("x-mailjet-", "Mailjet"), ("x-sg-", "SendGrid"), ("x-ses-", "Amazon SES"),
+    ("x-mc-", "Mailchimp (Mandrill)"), ("x-mandrill-", "Mandrill"), ("x-mailgun-", "Mailgun"),
+    ("x-sfmc-", "Salesforce Marketing Cloud"), ("x-campaign", "a campaign tool"),
+)
 _LIST_MANAGER_HEADERS = {
     "x-mailman-version": "Mailman", "x-beenthere": "Mailman", "mailing-list": "ezmlm",
     "x-google-group-id": "Google Groups", "x-listprocessor-version": "ListProc",
@@ -172,7 +200,7 @@ _BULK_LOCALPART = re.compile(r"(?i)^(newsletters?|news|info|marketing|mailing|di
                              r"promo|offers|hello|team|editor|community)([.+_-]|@)")
 
 
-def _list_signals(pm: ParsedMessage, kw: Keywords) -> list[Signal]:
+def _list_signals(pm: ParsedMessage, kw: Keywords, blocks: list[_Block] | None = None) -> list[Signal]:
     out: list[Signal] = []
     h = pm.headers
     list_id = pm.header("list-id")
@@ -197,14 +225,22 @@ def _list_signals(pm: ParsedMessage, kw: Keywords) -> list[Signal]:
         names = ", ".join(n for n in campaign)
         hdrs = ", ".join(k for k in _CAMPAIGN_HEADERS if k in h)
         out.append(Signal(MAILING_LIST, 0.75, f"campaign headers of {names} ({hdrs})"))
-    service = sorted({v for k, v in _SERVICE_HEADERS.items() if k in h})
+    service: dict[str, list[str]] = {}  # service -> its header names seen
+    for name in h:
+        if name in _CAMPAIGN_HEADERS:
+            continue
+        what = _SERVICE_HEADERS.get(name) or next(
+            (v for prefix, v in _SERVICE_PREFIXES if name.startswith(prefix)), None)
+        if what:
+            service.setdefault(what, []).append(name)
     feedback = pm.header("feedback-id") or ""
     if feedback and "amazonses" in feedback.lower():
-        service.append("Amazon SES (Feedback-ID)")
+        service.setdefault("Amazon SES", []).append("feedback-id")
     elif feedback:
-        service.append("a bulk sender (Feedback-ID)")
+        service.setdefault("a bulk sender", []).append("feedback-id")
     if service:
-        out.append(Signal(MAILING_LIST, 0.3, "sent through a bulk-mail service: " + ", ".join(sorted(set(service)))))
+        out.append(Signal(MAILING_LIST, 0.3, "sent through a bulk-mail service: " + ", ".join(
+            f"{v} ({', '.join(names[:3])})" for v, names in sorted(service.items()))))
     managers = sorted({v for k, v in _LIST_MANAGER_HEADERS.items() if k in h})
     if managers:
         out.append(Signal(MAILING_LIST, 0.7, "list-manager headers of " + ", ".join(managers)))
@@ -229,15 +265,26 @@ def _list_signals(pm: ParsedMessage, kw: Keywords) -> list[Signal]:
         out.append(Signal(MAILING_LIST, 0.6, "a multipart/digest body: a list digest"))
     if pm.sender_email and _BULK_LOCALPART.match(pm.sender_email):
         out.append(Signal(MAILING_LIST, 0.2, f"sender address looks like a newsletter: {pm.sender_email}"))
-    out += _footer_signals(pm, kw)
+    out += _footer_signals(pm, kw, blocks or [])
     return out
 
 
-def _footer_signals(pm: ParsedMessage, kw: Keywords) -> list[Signal]:
+def own_text(pm: ParsedMessage, blocks: list[_Block]) -> str:
+    """The text the sender wrote: without ``>`` lines and the quoted or forwarded message."""
+    lines = pm.text.split("\n")
+    if blocks:
+        lines = lines[:blocks[0].start]
+    return "\n".join(line for line in lines if not line.lstrip().startswith(">"))
+
+
+def _footer_signals(pm: ParsedMessage, kw: Keywords, blocks: list[_Block]) -> list[Signal]:
+    # One footer, seen as text, as an HTML link and by its other wording: one
+    # group, counted once (see the module docstring).
     out: list[Signal] = []
-    tail = pm.text[-4000:]
-    lines = tail.split("\n")
+    own_links = pm.own_links if pm.own_links is not None else pm.links
+    lines = own_text(pm, blocks)[-4000:].split("\n")
     folded = [fold(line) for line in lines]
+    labels = None  # the HTML links' words: "klicken Sie hier" is a link on "hier"
     found_unsub = None
     found_footer = None
     for i, fl in enumerate(folded):
@@ -246,14 +293,16 @@ def _footer_signals(pm: ParsedMessage, kw: Keywords) -> list[Signal]:
         hits = kw["unsubscribe"].find(fl)
         if hits and found_unsub is None:
             near = " ".join(lines[i:i + 3])
-            if _LINK_RE.search(near):
+            if labels is None:
+                labels = _link_labels(own_links)
+            if _LINK_RE.search(near) or (labels and labels.search(fold(near))):
                 found_unsub = (hits[0], lines[i].strip())
         if found_footer is None:
             fh = kw["list_footer"].find(fl)
             if fh:
                 found_footer = (fh[0], lines[i].strip())
     anchor = None
-    for label, href in pm.links:
+    for label, href in own_links:
         if len(label) <= 60 and label:
             hits = kw["unsubscribe"].find(fold(label))
             if hits:
@@ -264,14 +313,25 @@ def _footer_signals(pm: ParsedMessage, kw: Keywords) -> list[Signal]:
                 break
     if found_unsub:
         (phrase, lang, _), line = found_unsub
-        out.append(Signal(MAILING_LIST, 0.45, f"unsubscribe footer ({lang}): “{line[:90]}”"))
+        out.append(Signal(MAILING_LIST, 0.45, f"unsubscribe footer ({lang}): “{line[:90]}”", "footer"))
     if anchor:
         (phrase, lang, _), label = anchor
-        out.append(Signal(MAILING_LIST, 0.55, f"an unsubscribe link in the HTML ({lang}): “{label[:60]}”"))
+        out.append(Signal(MAILING_LIST, 0.45, f"an unsubscribe link in the HTML ({lang}): “{label[:60]}”",
+                          "footer"))
     if found_footer:
         (phrase, lang, _), line = found_footer
-        out.append(Signal(MAILING_LIST, 0.2, f"newsletter footer wording ({lang}): “{line[:90]}”"))
+        out.append(Signal(MAILING_LIST, 0.2, f"newsletter footer wording ({lang}): “{line[:90]}”", "footer"))
     return out
+
+
+def _link_labels(links) -> re.Pattern | None:
+    words = {" ".join(fold(label).split()) for label, href in links
+             if href and not href.lower().startswith("mailto:") and 2 <= len(label) <= 40}
+    words.discard("")
+    if not words:
+        return None
+    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
 
 
 # -- forwards --------------------------------------------------------------------
@@ -434,7 +494,7 @@ def _is_requester(name: str | None, email: str | None, opts: ClassifyOptions) ->
 
 
 def _forward_signals(pm: ParsedMessage, kw: Keywords, opts: ClassifyOptions,
-                     resent: _Resent | None = None):
+                     resent: _Resent | None = None, blocks: list[_Block] | None = None) -> list[Signal]:
     out: list[Signal] = []
     prefixes = subject_prefixes(pm.subject, kw)
     first = prefixes[0][0] if prefixes else None
@@ -450,7 +510,8 @@ def _forward_signals(pm: ParsedMessage, kw: Keywords, opts: ClassifyOptions,
         a = pm.attached_messages[0]
         more = f" and {len(pm.attached_messages) - 1} more" if len(pm.attached_messages) > 1 else ""
         out.append(Signal(FORWARDED, 0.8, f"a message attached as message/rfc822: “{a.subject[:60]}” from {a.sender[:60] or 'unknown'}{more}"))
-    blocks = find_blocks(pm.text, kw)
+    if blocks is None:
+        blocks = find_blocks(pm.text, kw)
     explicit = [b for b in blocks if b.style == "forward"]
     quotes = [b for b in blocks if b.style == "quote"]
     if explicit:
@@ -486,7 +547,7 @@ def _forward_signals(pm: ParsedMessage, kw: Keywords, opts: ClassifyOptions,
                 to = f" to {', '.join(others[:3])}" if others else ""
                 out.append(Signal(FORWARDED, 0.95, f"a message written by you ({email or name}) was forwarded{to}"))
                 break
-    return out, blocks
+    return out
 
 
 # -- LinkedIn pitches ----------------------------------------------------------------

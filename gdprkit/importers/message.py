@@ -61,6 +61,9 @@ class ParsedMessage:
     headers: dict[str, list[str]] = field(default_factory=dict)  # lower-case name -> values
     text: str = ""  # the body as plain text (HTML converted)
     links: list[tuple[str, str]] = field(default_factory=list)  # (anchor text, href) of HTML
+    # the links outside quoted or forwarded parts (a reply's gmail_quote,
+    # blockquote type="cite", ...); None: the same as ``links``
+    own_links: list[tuple[str, str]] | None = None
     content_types: list[str] = field(default_factory=list)
     attached_messages: list[AttachedMessage] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)
@@ -220,6 +223,7 @@ def parse_message(raw: bytes, source: str, *, raw_size: int | None = None,
         for value in headers.get(key, []):
             pm.recipients.extend(address_list(value))
     texts: list[str] = []
+    pm.own_links = []
     _walk(msg, pm, texts, depth=0, budget=[MAX_PARTS])
     text = "\n".join(t for t in texts if t)
     pm.text = text[:MAX_TEXT_CHARS]
@@ -370,7 +374,21 @@ def _html_text(part, pm: ParsedMessage) -> str:
     return html_to_text(source)
 
 
+# Where mail clients start the quoted or forwarded message in their HTML:
+# Gmail, Apple Mail and Thunderbird (blockquote type=cite), Thunderbird,
+# Outlook (web and desktop), Yahoo, Proton.  Generic <blockquote> is not one:
+# newsletters use it for pull quotes.
+_HTML_QUOTE = re.compile(
+    r"""(?i)\b(?:gmail_quote|moz-cite-prefix|moz-forward-container|yahoo_quoted|protonmail_quote|"""
+    r"""OutlookMessageHeader|divRplyFwdMsg|appendonsend)\b|<blockquote\b[^<>]*\btype\s*=\s*["']?cite\b""")
+
+
 def _collect_links(part, pm: ParsedMessage) -> None:
     source = _html_source(part, pm)
     part._gdprkit_html = source
-    pm.links.extend(html_links(source))
+    links = html_links(source)
+    pm.links.extend(links)
+    quote = _HTML_QUOTE.search(source)
+    if pm.own_links is None:
+        pm.own_links = []
+    pm.own_links.extend(links if quote is None else html_links(source[:quote.start()]))

@@ -70,35 +70,51 @@ def tounicode_cmap(fontname: str, subset: list[int]) -> str:
     ])
 
 
-@functools.lru_cache(maxsize=1)
-def _font_class():
-    """:class:`~reportlab.pdfbase.ttfonts.TTFont` whose subsets get the ToUnicode
-    maps of :func:`tounicode_cmap` (only the letters' fonts: nothing global changes)."""
-    from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
+class _UTF16CMaps:
+    """Stands in for a TrueType font in one document's ``delayedFonts``: lets
+    the font add its objects, then rewrites its subsets' ToUnicode maps with
+    :func:`tounicode_cmap`.
 
-    class LetterFont(TTFont):
-        def addObjects(self, doc):
-            state = self.state.get(doc)
-            subsets = [list(s) for s in state.subsets] if state is not None else []
-            super().addObjects(doc)  # (drops the state)
-            for n, subset in enumerate(subsets):
-                base = b"".join((SUBSETN(n), b"+", self.face.name,
-                                 self.face.subfontNameX)).decode("pdfdoc")
-                cmap = doc.idToObject.get("toUnicodeCMap:" + base)
-                if cmap is not None:
-                    cmap.content = tounicode_cmap(base, subset)
+    Done per document rather than by a font subclass: reportlab keeps one
+    font object per typeface (registering ``DejaVuSans`` after another name
+    for the same face returns the first object), so a subclass would not
+    always be the one drawing; and nothing global in reportlab changes.
+    """
 
-    return LetterFont
+    def __init__(self, font) -> None:
+        self.font = font
+
+    def addObjects(self, doc) -> None:
+        from reportlab.pdfbase.ttfonts import SUBSETN
+
+        font = self.font
+        state = font.state.get(doc)
+        subsets = [list(s) for s in state.subsets] if state is not None else []
+        font.addObjects(doc)  # (reportlab drops the state here)
+        for n, subset in enumerate(subsets):
+            base = b"".join((SUBSETN(n), b"+", font.face.name,
+                             font.face.subfontNameX)).decode("pdfdoc")
+            cmap = doc.idToObject.get("toUnicodeCMap:" + base)
+            if cmap is not None:
+                cmap.content = tounicode_cmap(base, subset)
+
+
+def _utf16_cmaps(doc) -> None:
+    """Have every TrueType font of ``doc`` write UTF-16BE ToUnicode maps."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    doc.delayedFonts = [_UTF16CMaps(f) if isinstance(f, TTFont) else f
+                        for f in doc.delayedFonts]
 
 
 @functools.lru_cache(maxsize=1)
 def _register_fonts() -> None:
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
 
-    font_class = _font_class()
     for name in (SANS, BOLD, ITALIC, MONO):
-        pdfmetrics.registerFont(font_class(name, str(FONT_DIR / f"{name}.ttf")))
+        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / f"{name}.ttf")))
     # no bold-oblique face is shipped: bold stands in for it
     addMapping(SANS, 0, 0, SANS)
     addMapping(SANS, 1, 0, BOLD)
@@ -296,6 +312,7 @@ def write_pdf(
                 self.setFillGray(0.35)
                 self.drawCentredString(width / 2, 12 * mm, label)
                 super().showPage()
+            _utf16_cmaps(self._doc)
             super().save()
 
     out = BytesIO()
