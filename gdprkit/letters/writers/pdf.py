@@ -9,7 +9,7 @@ from the top, 85 x 45 mm, with the sender's return line in its upper
 The DejaVu fonts shipped in ``gdprkit/letters/fonts`` cover the Latin,
 Greek and Cyrillic scripts of every EU language.  A character the font of
 its run has no glyph for (emoji, Chinese, Japanese, Korean, Devanagari ...)
-is printed as its code point, ``[U+1F600]``, rather than dropped or drawn
+is printed as its code point, ``[U+4E2D]``, rather than dropped or drawn
 as an empty box: the PDF never loses text silently (the other formats keep
 the characters themselves).  Each font's ToUnicode map is written with
 UTF-16BE code units (:func:`tounicode_cmap`), so the text extracted from the
@@ -137,7 +137,7 @@ def _glyphs(font: str) -> frozenset[int]:
 
 def shown(text: str, font: str = SANS) -> str:
     """``text`` with each run of characters ``font`` cannot draw written as code
-    points: ``"ok 😀 中文"`` -> ``"ok [U+1F600] [U+4E2D U+6587]"``."""
+    points: ``"ok 👩 中文"`` -> ``"ok [U+1F469] [U+4E2D U+6587]"``."""
     if text.isascii():
         return text
     glyphs = _glyphs(font)
