@@ -326,3 +326,23 @@ def test_an_unparseable_message_is_an_error_counted_in_summary_and_exit_code(tmp
     items = json.loads(result.stdout)
     assert [i["status"] for i in items] == ["error", "new"]
     assert items[0]["kind"] is None and items[0]["problems"][0].startswith("unparseable message: RecursionError")
+
+
+def test_json_array_is_closed_when_the_import_stops_on_an_error(monkeypatch):
+    from gdprkit.errors import LedgerLocked
+    from gdprkit.importers import pipeline
+
+    real = pipeline.Importer.process
+    calls = []
+
+    def process(self, pm):
+        calls.append(pm.source)
+        if len(calls) == 2:
+            raise LedgerLocked("the ledger is locked by another writer")
+        return real(self, pm)
+
+    monkeypatch.setattr(pipeline.Importer, "process", process)
+    result = invoke(["import", "eml", *map(str, FILES[:3]), "--dry-run", "--json"])
+    assert result.exit_code == 4
+    assert [i["source"] for i in json.loads(result.stdout)] == [str(FILES[0])]  # what was done
+    assert result.stderr == "Error: the ledger is locked by another writer\n"
