@@ -972,3 +972,25 @@ def test_incident_time_is_shown_in_the_offset_it_was_given_in(ledger, tmp_path):
     assert "2026-03-01T23:45:00Z" in text
     # the timeline stays in time order: 23:30 UTC comes before 23:45 UTC
     assert text.index("2026-03-02T00:30:00+01:00") < text.index("2026-03-01T23:45:00Z")
+
+
+def test_request_status_is_derived_like_the_requests_command(ledger, tmp_path):
+    """A reminder whose original request went to the authority is no longer overdue."""
+    c = ledger.add_contact("Slow Controller", email="slow@example.org")
+    inc = ledger.log_incident("mailing-list", c.id,
+                              when=dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC))
+    first = ledger.add_request(kind="erasure", lang="en", format="txt", recipient_name="Slow",
+                               contact=c.id, incidents=[inc.id], sent=dt.date(2026, 1, 10),
+                               due=dt.date(2026, 2, 10), sha256="cd" * 32)
+    reminder = ledger.add_request(kind="reminder", lang="en", format="txt",
+                                  recipient_name="Slow", contact=c.id, incidents=[inc.id],
+                                  sent=dt.date(2026, 2, 20), due=dt.date(2026, 3, 2),
+                                  sha256="ef" * 32, related_request=first.id)
+    ledger.add_request_event(first.id, "reminder-sent", dt.date(2026, 2, 20))
+    ledger.add_request_event(first.id, "complaint-filed", dt.date(2026, 3, 20))
+    out = tmp_path / "status.pdf"
+    export_dossier(ledger, out, lang="en")
+    text = _squash(_text(out))
+    assert "overdue" not in text
+    assert text.count("complaintfiled") >= 2, "both the request and its reminder"
+    assert first.id in text and reminder.id in text

@@ -184,6 +184,7 @@ def render(data: DossierData, read) -> tuple[bytes, int]:
 class _Builder:
     def __init__(self, data: DossierData, L: dict, st: _Styles, width: float, read) -> None:
         self.data, self.L, self.st, self.width, self.read = data, L, st, width, read
+        self._states: dict | None = None
 
     # -- helpers -------------------------------------------------------------
     def p(self, text: str, style=None):
@@ -370,7 +371,7 @@ class _Builder:
             for r in reqs:
                 rows.append([r.id, self.p(L["letters"].get(r.kind, r.kind), st.cell),
                              self.p(short(r.recipient_name, 200), st.cell), iso(r.sent),
-                             iso(r.due) or "-", self.p(self.status(r), st.cell)])
+                             iso(self.state(r).due) or "-", self.p(self.status(r), st.cell)])
             w = self.width
             out.append(self.table(rows, [0.07 * w, 0.22 * w, 0.3 * w, 0.12 * w, 0.12 * w,
                                          0.17 * w]))
@@ -386,19 +387,25 @@ class _Builder:
                 out += self.preview(ev)
         return out
 
+    def state(self, req):
+        """The request's state on the dossier's date (never the wall clock), derived
+        from its events as ``gdprkit requests`` does: a reminder whose original was
+        answered or complained about is no longer overdue."""
+        if self._states is None:
+            from ..legal.lifecycle import derive_all
+
+            d = self.data
+            country = d.profile.country if d.profile else None
+            self._states = {r.id: state for r, state in derive_all(
+                d.requests, d.generated_at.date(), fallback_country=country)}
+        return self._states[req.id]
+
     def status(self, req) -> str:
-        types = [e.type for e in req.events]
-        if "refused" in types:
-            status = "refused"
-        elif "answered" in types:
-            status = "answered"
-        elif req.due is not None and self.data.generated_at.date() > req.due:
-            status = "overdue"  # as of the dossier's date, never the wall clock
-        elif "extended" in types:
-            status = "extended"
-        else:
+        state = self.state(req)
+        status = "overdue" if state.overdue else state.status
+        if status == "open":
             status = "pending"
-        return self.L["statuses"][status]
+        return self.L["statuses"].get(status, status)
 
     def long_text(self, text: str) -> list:
         # Paragraphs of bounded size: reportlab re-wraps the rest of a

@@ -143,7 +143,10 @@ _EN = {
         "complaint": "complaint (Art. 77)", "platform-report": "report to the platform",
     },
     "statuses": {"pending": "awaiting answer", "extended": "deadline extended",
-                 "answered": "answered", "refused": "refused", "overdue": "overdue"},
+                 "answered": "answered", "refused": "refused", "overdue": "overdue",
+                 "paused": "paused: identity check", "partially-answered": "partly answered",
+                 "reminded": "reminder sent", "complaint-filed": "complaint filed",
+                 "closed": "closed"},
 }
 
 _IT = {
@@ -282,7 +285,10 @@ _IT = {
         "complaint": "reclamo (art. 77)", "platform-report": "segnalazione alla piattaforma",
     },
     "statuses": {"pending": "in attesa di risposta", "extended": "termine prorogato",
-                 "answered": "risposta ricevuta", "refused": "rifiutata", "overdue": "scaduta"},
+                 "answered": "risposta ricevuta", "refused": "rifiutata", "overdue": "scaduta",
+                 "paused": "sospesa: verifica dell'identità",
+                 "partially-answered": "risposta parziale", "reminded": "sollecito inviato",
+                 "complaint-filed": "reclamo presentato", "closed": "chiusa"},
 }
 
 _DE = {
@@ -422,7 +428,10 @@ _DE = {
         "complaint": "Beschwerde (Art. 77)", "platform-report": "Meldung an die Plattform",
     },
     "statuses": {"pending": "Antwort ausstehend", "extended": "Frist verlängert",
-                 "answered": "beantwortet", "refused": "abgelehnt", "overdue": "überfällig"},
+                 "answered": "beantwortet", "refused": "abgelehnt", "overdue": "überfällig",
+                 "paused": "ruht: Identitätsprüfung", "partially-answered": "teilweise beantwortet",
+                 "reminded": "Erinnerung gesendet", "complaint-filed": "Beschwerde eingereicht",
+                 "closed": "abgeschlossen"},
 }
 
 _FR = {
@@ -563,7 +572,10 @@ _FR = {
         "complaint": "réclamation (art. 77)", "platform-report": "signalement à la plateforme",
     },
     "statuses": {"pending": "réponse attendue", "extended": "délai prolongé",
-                 "answered": "répondu", "refused": "refusé", "overdue": "en retard"},
+                 "answered": "répondu", "refused": "refusé", "overdue": "en retard",
+                 "paused": "suspendu : vérification d'identité",
+                 "partially-answered": "réponse partielle", "reminded": "relance envoyée",
+                 "complaint-filed": "plainte déposée", "closed": "clos"},
 }
 
 _ES = {
@@ -704,7 +716,10 @@ _ES = {
         "complaint": "reclamación (art. 77)", "platform-report": "denuncia a la plataforma",
     },
     "statuses": {"pending": "pendiente de respuesta", "extended": "plazo prorrogado",
-                 "answered": "respondida", "refused": "rechazada", "overdue": "vencida"},
+                 "answered": "respondida", "refused": "rechazada", "overdue": "vencida",
+                 "paused": "en pausa: verificación de identidad",
+                 "partially-answered": "respondida en parte", "reminded": "recordatorio enviado",
+                 "complaint-filed": "reclamación presentada", "closed": "cerrada"},
 }
 
 TABLE: dict[str, dict] = {"en": _EN, "it": _IT, "de": _DE, "fr": _FR, "es": _ES}
