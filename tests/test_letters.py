@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from gdprkit.errors import BadInput
+from gdprkit.errors import BadInput, NotFound
 from gdprkit.legal import bases
 from gdprkit.letters import (
     Recipient,
@@ -473,3 +473,42 @@ def test_complaint_names_the_authority_in_the_letters_language(monkeypatch, tmp_
     assert b"Italian Data Protection Authority" not in objection
     english = render_letter("complaint", lang="en", **case).content.decode()
     assert "(Italian Data Protection Authority)" in " ".join(english.split())
+
+
+@pytest.mark.parametrize(("address", "country", "country_name", "town"), [
+    ("Via Roma 1\n20121 Milano", "IT", "Italy", "Milano"),
+    ("Via Solferino 12\n20121 Milano MI\nItalia", "IT", "Italy", "Milano"),
+    ("Via Solferino 12\n20121 Milano MI\nITALY", "IT", "Italia", "Milano"),
+    ("Hauptstr. 5\n10115 Berlin\nDeutschland", "DE", "Germany", "Berlin"),
+    ("1 rue de Rivoli\n75001 Paris\nFrance", "FR", "Francia", "Paris"),
+    ("Gran Vía 1\n28013 Madrid\nEspaña", "ES", "Spain", "Madrid"),
+    ("Rue Neuve 1\n1000 Bruxelles\nBelgique", "BE", "Belgium", "Bruxelles"),
+    ("Italia", "IT", "Italy", None),
+])
+def test_place_is_the_town_whatever_language_the_country_line_is_in(
+        address, country, country_name, town):
+    from gdprkit.letters.context import place_of
+
+    assert place_of(address, country_name, country) == town
+
+
+def test_platform_report_goes_to_the_first_recorded_platform_the_directory_knows():
+    import datetime as dt
+
+    from gdprkit.letters.from_ledger import platform_recipient
+    from gdprkit.model import Contact, Incident
+
+    when = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
+    by_mail = Incident(id="i1", kind="forwarded", contact="c1", when=when, platform="e-mail")
+    on_li = Incident(id="i2", kind="endorsement", contact="c1", when=when, platform="LinkedIn")
+    contact = Contact(id="c1", name="Marco")
+    assert "LinkedIn" in platform_recipient([by_mail, on_li], contact, None).name
+    # the contact's own platform when no incident names one the directory knows
+    met_on_li = Contact(id="c1", name="Marco", platform="linkedin")
+    assert "LinkedIn" in platform_recipient([by_mail], met_on_li, None).name
+    with pytest.raises(BadInput, match="'e-mail' is not a platform in the directory"):
+        platform_recipient([by_mail], contact, None)
+    with pytest.raises(BadInput, match="none is recorded"):
+        platform_recipient([], contact, None)
+    with pytest.raises(NotFound, match="no platform 'e-mail'"):  # named by the user
+        platform_recipient([on_li], contact, "e-mail")

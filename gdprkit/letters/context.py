@@ -104,13 +104,34 @@ def _lines(text: str | None) -> tuple[str, ...]:
 _POSTCODE = re.compile(r"\S*\d\S*")
 
 
-def place_of(address: str | None, country_name: str | None = None) -> str | None:
+@functools.lru_cache(maxsize=64)
+def _country_names(country: str) -> frozenset[str]:
+    """A country's names in the letter languages and its own: an address may end
+    with "Italia" while the letter, in English, calls the country "Italy"."""
+    from babel import Locale
+
+    names = {country.casefold()}
+    for locale in ("en", "it", "de", "fr", "es", "nl", "pt", "pl", "sv", "da", "fi", "cs",
+                   "el", "hu", "ro", "sk", "sl", "hr", "bg", "et", "lv", "lt", "mt", "ga"):
+        name = Locale.parse(locale).territories.get(country.upper())
+        if name:
+            names.add(name.casefold())
+    return frozenset(names)
+
+
+def place_of(address: str | None, country_name: str | None = None,
+             country: str | None = None) -> str | None:
     """The town of an address: its last line without the country and postal codes.
 
-    ``"Via Roma 1\\n20121 Milano"`` -> ``"Milano"``.  None when nothing is left.
+    ``"Via Roma 1\\n20121 Milano"`` -> ``"Milano"``; so is ``"...\\n20121 Milano MI\\nItalia"``
+    (a last line naming the country in any EU language is dropped).  None when
+    nothing is left.
     """
     lines = list(_lines(address))
-    if lines and country_name and lines[-1].casefold() == country_name.casefold():
+    names = _country_names(country) if country else frozenset()
+    if country_name:
+        names |= {country_name.casefold()}
+    if lines and lines[-1].casefold() in names:
         lines.pop()
     if not lines:
         return None
@@ -493,7 +514,7 @@ def build_context(
         "sent": sent,
         "due": due,
         "reminder_days": reminder_days,
-        "place": place_of(requester.address, req_view.country_name),
+        "place": place_of(requester.address, req_view.country_name, requester.country),
         "requester": req_view,
         "recipient": rec_view,
         "contact": contact_view,

@@ -166,14 +166,27 @@ def platform_recipient(incidents, contact, name: str | None,
                        country: str | None = None) -> Recipient:
     """The controller of the platform to report to; ``country`` is the requester's
     (in the EEA, Google's controller is Google Ireland Limited, not Google LLC)."""
+    from ..errors import NotFound
     from ..legal import directory
 
-    name = name or next((i.platform for i in incidents if i.platform), None) or (
-        contact.platform if contact else None)
-    if not name:
+    if name:  # given by the user: an unknown name is their error
+        return recipient_from_directory(directory.platform(name, country=country))
+    # Otherwise the first recorded platform that the directory knows: an incident
+    # "on e-mail" has no platform to report to, a later one on LinkedIn has.
+    recorded = [i.platform for i in incidents if i.platform]
+    if contact is not None and contact.platform:
+        recorded.append(contact.platform)
+    for candidate in dict.fromkeys(recorded):
+        try:
+            return recipient_from_directory(directory.platform(candidate, country=country))
+        except NotFound:
+            continue
+    if not recorded:
         raise BadInput("which platform should receive the report? none is recorded",
                        hint="use --platform NAME, e.g. --platform linkedin")
-    return recipient_from_directory(directory.platform(name, country=country))
+    raise BadInput("no platform to report to: " + ", ".join(repr(r) for r in dict.fromkeys(
+                   recorded)) + " is not a platform in the directory",
+                   hint="use --platform NAME, e.g. --platform linkedin or --platform mailchimp")
 
 
 def letter_from_ledger(
