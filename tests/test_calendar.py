@@ -131,3 +131,14 @@ def test_a_reminder_leaves_the_calendar_with_its_original():
                                       RequestEvent("complaint-filed", D(2026, 4, 27))))
     data, count = build_calendar([filed, reminder], D(2026, 4, 28))
     assert count == 0 and _events(data) == {}
+
+
+def test_a_complaint_follow_up_points_to_art_78_not_to_a_reminder():
+    complaint = _req("r4", kind="complaint", sent=D(2026, 5, 4), due=D(2026, 8, 4))
+    data, count = build_calendar([complaint], D(2026, 5, 10))
+    assert count == 1
+    follow = _events(data)["r4-followup@gdprkit"]
+    text = " ".join(str(follow["DESCRIPTION"]).split())
+    assert "Art. 78(2)" in text and "gdprkit request r4 answered" in text
+    assert "letter reminder" not in text and "letter complaint" not in text
+    assert str(follow["SUMMARY"]).startswith("Follow up: complaint")

@@ -78,8 +78,17 @@ def _events_for(request: Request, state: RequestState, scope: str = "") -> list:
     follow.add("uid", f"{request.id}-followup{scope}@gdprkit")
     follow.add("dtstamp", stamp)
     follow.add("sequence", sequence)
-    follow.add("summary", f"Follow up: send reminder / complaint — {what}")
-    if original:
+    if request.kind == "complaint":
+        follow.add("summary", f"Follow up: complaint — {what}")
+        follow.add(
+            "description",
+            f"If {who} has not handled the complaint {request.id} or told you how it is "
+            f"progressing within three months (by {state.due.isoformat()}), you may go to "
+            "court against the authority (Art. 78(2) GDPR). When it answers: "
+            f"gdprkit request {request.id} answered",
+        )
+    elif original:
+        follow.add("summary", f"Follow up: send reminder / complaint — {what}")
         follow.add(
             "description",
             f"If {who} has not answered by the final term of the reminder {request.id} "
@@ -87,6 +96,7 @@ def _events_for(request: Request, state: RequestState, scope: str = "") -> list:
             f"(Art. 77 GDPR) about {original}: gdprkit letter complaint --request {original}",
         )
     else:
+        follow.add("summary", f"Follow up: send reminder / complaint — {what}")
         follow.add(
             "description",
             f"If {who} has not answered the {request.kind} request {request.id} "
