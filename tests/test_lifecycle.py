@@ -438,3 +438,18 @@ def test_derive_never_crashes_on_unvalidated_event_orders(sent_offset, steps, la
     st_ = derive(req, sent + dt.timedelta(days=later))
     assert st_.due >= st_.plain_due
     assert len(st_.history) >= 1 + len(events)
+
+
+def test_an_overdue_complaint_advises_the_court_remedy_not_a_reminder():
+    import datetime as _dt
+
+    from gdprkit.legal.lifecycle import derive
+    from gdprkit.model import Request
+
+    complaint = Request(id="r4", kind="complaint", lang="en", format="txt",
+                        recipient_name="Garante", recipient_email=None, recipient_address=None,
+                        contact=None, incidents=(), sent=_dt.date(2026, 1, 12),
+                        due=_dt.date(2026, 4, 13), sha256="ab" * 32, recipient_country="IT")
+    state = derive(complaint, _dt.date(2026, 5, 20))
+    assert state.overdue
+    assert "Art. 78(2)" in state.history[-1] and "reminder" not in state.history[-1]

@@ -480,6 +480,9 @@ class _Fold:
                     # a second reminder is refused: what is left is the complaint
                     advice = (f"the final term it gave has passed: complain about "
                               f"{req.related_request} from {followup}")
+                elif req.kind in _COMPLAINT_KINDS:
+                    advice = (f"the authority has not answered within three months: from "
+                              f"{followup} you may go to court against it (Art. 78(2) GDPR)")
                 else:
                     advice = f"send a reminder or complain from {followup}"
                 history.append(
