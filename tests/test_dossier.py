@@ -994,3 +994,29 @@ def test_request_status_is_derived_like_the_requests_command(ledger, tmp_path):
     assert "overdue" not in text
     assert text.count("complaintfiled") >= 2, "both the request and its reminder"
     assert first.id in text and reminder.id in text
+
+
+@pytest.mark.parametrize("hostile", [
+    b"Subject: " + b" ".join([b"=?utf-8?q?a?="] * 30_000) + b"\r\n\r\nbody\r\n",
+    b"Content-Type: text/html\r\n\r\n" + b"<br" * 150_000,
+    b"Content-Type: text/html\r\n\r\n" + b"<" * 450_000,
+], ids=["100k-encoded-words", "unclosed-br", "bare-lt"])
+def test_email_preview_of_a_hostile_message_takes_linear_time(hostile):
+    """The stdlib took 30 s (encoded words) and 225 s (unclosed <br) on one such
+    message; the bound is relative to a plain message of the same size."""
+    import time
+
+    from gdprkit.dossier._preview import HEADER_CAP, _email
+
+    plain = b"Subject: hello\r\nContent-Type: text/html\r\n\r\n" + b"<p>word</p> " * (
+        len(hostile) // 12)
+
+    def timed(raw):
+        start = time.perf_counter()
+        preview = _email(raw, False)
+        return time.perf_counter() - start, preview
+
+    baseline, _ = timed(plain)
+    elapsed, preview = timed(hostile)
+    assert elapsed < 20 * baseline + 1.0
+    assert all(len(value) <= HEADER_CAP for _name, value in preview.headers)
