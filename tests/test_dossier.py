@@ -1020,3 +1020,14 @@ def test_email_preview_of_a_hostile_message_takes_linear_time(hostile):
     elapsed, preview = timed(hostile)
     assert elapsed < 20 * baseline + 1.0
     assert all(len(value) <= HEADER_CAP for _name, value in preview.headers)
+
+
+def test_characters_the_fonts_lack_are_written_as_code_points(ledger, tmp_path):
+    c = ledger.add_contact("王小明 \U0001fae0 😀")  # DejaVu has 😀, not the melting face
+    ledger.log_incident("direct-pitch", c.id, note="中文 note, Ζωή, Łódź ✓",
+                        when=dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+    out = tmp_path / "cjk.pdf"
+    export_dossier(ledger, out, lang="en")
+    text = _text(out)
+    assert "[U+738B U+5C0F U+660E] [U+1FAE0] 😀" in text
+    assert "[U+4E2D U+6587] note, Ζωή, Łódź ✓" in text

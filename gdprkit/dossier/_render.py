@@ -75,9 +75,13 @@ def register_fonts() -> None:
         addMapping(FONT_MONO, bold, italic, FONT_MONO)
 
 
-def esc(text: object) -> str:
-    """User text as inert Paragraph markup (line breaks kept)."""
-    return escape(clean_text(str(text))).replace("\n", "<br/>")
+def esc(text: object, font: str = FONT) -> str:
+    """User text as inert Paragraph markup (line breaks kept).  Characters ``font``
+    has no glyph for (CJK, most emoji) are written as code points, ``[U+4E2D]``,
+    rather than drawn as empty boxes."""
+    from ..letters.writers.pdf import shown
+
+    return escape(shown(clean_text(str(text)), font)).replace("\n", "<br/>")
 
 
 def short(text: str | None, limit: int = CELL_LIMIT) -> str:
@@ -188,8 +192,8 @@ class _Builder:
 
     # -- helpers -------------------------------------------------------------
     def p(self, text: str, style=None):
-
-        return Paragraph(esc(text), style or self.st.body)
+        style = style or self.st.body
+        return Paragraph(esc(text, style.fontName), style)
 
     def pm(self, markup: str, style=None):
         """A Paragraph from markup the caller built with :func:`esc`."""
