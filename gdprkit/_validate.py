@@ -51,6 +51,29 @@ def is_dns_name(domain: str) -> bool:
     return bool(_DOMAIN.match(domain)) and len(domain) <= 253
 
 
+def to_punycode(domain: str) -> str | None:
+    """An internationalised domain name in its ASCII (punycode) form, or None.
+
+    Label by label as IDNA 2008 does (lower case, NFC, RFC 3492 punycode), not
+    with Python's ``idna`` codec: that one is IDNA 2003 and maps ``ß`` to ``ss``,
+    so ``info@straße.de`` would go to ``strasse.de``, another registered domain.
+    """
+    import unicodedata
+
+    labels = []
+    for label in unicodedata.normalize("NFC", domain.lower()).split("."):
+        if label.isascii():
+            labels.append(label)
+            continue
+        if not all(c == "-" or unicodedata.category(c)[0] in "LMN" for c in label):
+            return None
+        try:
+            labels.append("xn--" + label.encode("punycode").decode("ascii"))
+        except UnicodeError:
+            return None
+    return ".".join(labels)
+
+
 def email_parts(value: str, what: str = "the e-mail address") -> tuple[str, str]:
     """(local part, ASCII domain) of a plain e-mail address, or :class:`BadInput`.
 
@@ -76,11 +99,11 @@ def email_parts(value: str, what: str = "the e-mail address") -> tuple[str, str]
         raise BadInput(f"{what} {text!r} is not valid: the part before @ may hold letters, "
                        "digits, dots (not at the ends, not two in a row) and !#$%&'*+/=?^_`{|}~-")
     if not domain.isascii():  # an internationalised domain travels as punycode
-        try:
-            domain = domain.encode("idna").decode("ascii")
-        except UnicodeError:
+        ascii_domain = to_punycode(domain)
+        if ascii_domain is None:
             raise BadInput(f"{what} {text!r} is not valid: {domain!r} is not a domain "
-                           "name") from None
+                           "name")
+        domain = ascii_domain
     if not is_dns_name(domain):
         raise BadInput(f"{what} {text!r} is not valid: {domain!r} is not a domain name")
     return local, domain

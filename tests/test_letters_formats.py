@@ -325,6 +325,14 @@ def test_eml_internationalised_domain_travels_as_punycode():
     case["recipient"] = dataclasses.replace(case["recipient"], email="marco@bücher.example")
     msg = parse_eml(render_letter("erasure", fmt="eml", **case).content)
     assert msg["To"].addresses[0].addr_spec == "marco@xn--bcher-kva.example"
+    # IDNA 2008, not Python's IDNA 2003 codec: that one maps ß to ss, and
+    # strasse.de is somebody else's domain
+    case["recipient"] = dataclasses.replace(case["recipient"], email="info@straße.de")
+    msg = parse_eml(render_letter("erasure", fmt="eml", **case).content)
+    assert msg["To"].addresses[0].addr_spec == "info@xn--strae-oqa.de"
+    case["recipient"] = dataclasses.replace(case["recipient"], email="info@\u2603.net")
+    with pytest.raises(BadInput, match="not a domain name"):
+        render_letter("erasure", fmt="eml", **case)
     case["recipient"] = dataclasses.replace(case["recipient"], email="märco@example.org")
     with pytest.raises(BadInput, match="non-ASCII local part"):
         render_letter("erasure", fmt="eml", **case)
