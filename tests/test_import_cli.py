@@ -346,3 +346,37 @@ def test_json_array_is_closed_when_the_import_stops_on_an_error(monkeypatch):
     assert result.exit_code == 4
     assert [i["source"] for i in json.loads(result.stdout)] == [str(FILES[0])]  # what was done
     assert result.stderr == "Error: the ledger is locked by another writer\n"
+
+
+# -- the reader of stdout going away does not stop the import -------------------------------
+@pytest.mark.parametrize("as_json", [True, False], ids=["json", "text"])
+def test_a_closed_stdout_pipe_does_not_stop_the_import(tmp_path, ledger_env, as_json):
+    import os
+    import subprocess
+    import sys
+
+    env, open_ledger = ledger_env
+    raw = FILES[0].read_bytes()
+    old_id = b"<0f1e2d3c4b5a69788796a5b4c3d2e1f0.20240307160211@mail42.suw11.mcdlv.net>"
+    assert old_id in raw
+    mbox = tmp_path / "many.mbox"
+    buf = io.BytesIO()
+    for n in range(40):
+        write_mbox_message(buf, raw.replace(old_id, f"<many-{n}@mail42.example>".encode()))
+    mbox.write_bytes(buf.getvalue())
+    read_end, write_end = os.pipe()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gdprkit", "import", "mbox", str(mbox), *(["--json"] if as_json else []),
+         "--requester-email", "jane.doe@example.org"],
+        stdout=write_end, stderr=subprocess.PIPE, env={**os.environ, **env})
+    os.close(write_end)
+    os.close(read_end)  # the reader is gone before the first item is written (`| head -c 0`)
+    _, err = proc.communicate(timeout=120)
+    err = err.decode()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and "Error" not in err and "Exception ignored" not in err
+    assert err.splitlines()[-1:] == ["import: 40 stored"]
+    with open_ledger() as led:
+        incidents = led.incidents()
+        assert len(incidents) == 40
+        assert {i.evidence[0].source for i in incidents} == {f"<many-{n}@mail42.example>" for n in range(40)}

@@ -124,19 +124,22 @@ def _run(app, messages, opts, *, linkedin_path=None) -> None:
         importer = Importer(ledger, options=options, contact_id=opts["contact_id"],
                             since=opts["since"], dry_run=opts["dry_run"])
         # Items are written as they come (a 2 GB mailbox keeps memory flat);
-        # after an error the array still ends, listing what was done.
+        # after an error the array still ends, listing what was done.  When
+        # the reader goes away (`| head`) the import goes on without output:
+        # the messages are stored all the same.
         out = JsonArrayWriter() if opts["as_json"] else None
+        stdout = _Stdout()
         try:
             for item in importer.run(messages):
                 if item.status == "skipped":
                     continue
                 if out is not None:
-                    out.add(item.to_dict())
+                    stdout.write(out.add, item.to_dict())
                 else:
-                    _print_item(item)
+                    stdout.write(_print_item, item)
         finally:
             if out is not None:
-                out.close()
+                stdout.write(out.close)
     finally:
         if ledger is not None:
             ledger.close()
@@ -153,6 +156,35 @@ def _run(app, messages, opts, *, linkedin_path=None) -> None:
 
         raise BadInput(f"{summary['error']} of {sum(summary.values())} messages could not be read "
                        "(listed with status 'error'); the others were processed")
+
+
+class _Stdout:
+    """Output that stops quietly, and for good, once stdout's reader has gone.
+
+    A closed pipe must not stop the import (the work is the import, the
+    output only a report of it): after a :class:`BrokenPipeError` stdout is
+    pointed at the null device, as the Python documentation advises for
+    SIGPIPE, so no later write or the final flush fails, and nothing more is
+    written.
+    """
+
+    def __init__(self) -> None:
+        self.gone = False
+
+    def write(self, func, *args) -> None:
+        if self.gone:
+            return
+        try:
+            func(*args)
+        except BrokenPipeError:
+            self.gone = True
+            import os
+
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(devnull, sys.stdout.fileno())
+            finally:
+                os.close(devnull)
 
 
 def _owner_warning(stats) -> str:
