@@ -1031,3 +1031,15 @@ def test_characters_the_fonts_lack_are_written_as_code_points(ledger, tmp_path):
     text = _text(out)
     assert "[U+738B U+5C0F U+660E] [U+1FAE0] 😀" in text
     assert "[U+4E2D U+6587] note, Ζωή, Łódź ✓" in text
+
+
+def test_bidi_overrides_cannot_disguise_file_names_in_the_dossier(ledger, tmp_path):
+    c = ledger.add_contact("Spoofer")
+    ledger.log_incident("direct-pitch", c.id, note="see invoice\u202etxt.exe now",
+                        when=dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC),
+                        evidence=[EvidenceInput(name="photo\u202egnp.exe", data=b"x")])
+    out = tmp_path / "bidi.pdf"
+    export_dossier(ledger, out, lang="en")
+    text = _text(out)
+    assert "\u202e" not in text
+    assert "photo\ufffdgnp.exe" in text and "invoice\ufffdtxt.exe" in text

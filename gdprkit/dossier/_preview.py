@@ -25,7 +25,11 @@ EXCERPT_LINES = 60
 EMAIL_HEADERS = ("From", "To", "Cc", "Reply-To", "Date", "Subject", "Message-ID",
                  "List-Id", "List-Unsubscribe")
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# control characters, lone surrogates, non-characters, and the bidi embeddings,
+# overrides and isolates (U+202A-202E, U+2066-2069: "x\u202etxt.exe" would read
+# "xexe.txt" in the evidence table), as the letters replace them
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass
@@ -40,7 +44,8 @@ class Preview:
 
 
 def clean_text(text: str) -> str:
-    """Text safe to typeset: LF line ends, no control characters, no lone surrogates."""
+    """Text safe to typeset: LF line ends, no control or bidi-override characters, no
+    lone surrogates (each becomes a visible U+FFFD)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
     return _CONTROL.sub("\ufffd", text)
 
