@@ -46,8 +46,6 @@ LIMITS = {
 }
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_COUNTRY = re.compile(r"^[A-Za-z]{2}(?:-[A-Za-z0-9]{1,3})?$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DOTTED_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _SLASHED_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4}$")
 
@@ -126,20 +124,27 @@ def _multi_line(values: Mapping[str, str], key: str, limit: str) -> str | None:
 
 
 def _email(values: Mapping[str, str], key: str) -> str | None:
+    """The rule of ``gdprkit init/contact add --email`` (:func:`gdprkit._validate.check_email`)."""
+    from ._validate import check_email
+
     value = _one_line(values, key, "email")
-    if value is not None and not _EMAIL.match(value):
-        raise BadInput(f"{key} {value!r} is not an e-mail address")
-    return value
+    return check_email(value, key) if value is not None else None
 
 
-def _country(values: Mapping[str, str], key: str) -> str | None:
+def _country(values: Mapping[str, str], key: str, *, requester: bool = False) -> str | None:
+    """The rule of ``--country`` (:func:`gdprkit._validate.check_country`): the
+    requester's country must have a supervisory authority, as in ``profile set``."""
+    from ._validate import check_country
+
     value = _one_line(values, key, "country")
     if value is None:
         return None
-    if not _COUNTRY.match(value):
-        raise BadInput(f"{key} {value!r} is not a country code",
-                       hint="use ISO 3166 codes such as IT, DE, FR or DE-BY")
-    return value.upper()
+    try:
+        return check_country(value, what=key, requester=requester)
+    except BadInput as err:
+        if err.message.startswith(key):
+            raise
+        raise BadInput(f"{key} {value!r}: {err.message}", hint=err.hint) from None
 
 
 def _choice(values: Mapping[str, str], key: str, default: str, valid, what: str) -> str:
@@ -191,7 +196,7 @@ def _requester(values: Mapping[str, str], profile: Profile | None, lang: str) ->
     name = _one_line(values, "requester_name", "name")
     email = _email(values, "requester_email")
     address = _multi_line(values, "requester_address", "address")
-    country = _country(values, "requester_country")
+    country = _country(values, "requester_country", requester=True)
     if profile is not None:  # the row's values win over the ledger profile's
         return Profile(
             name=name or profile.name,
@@ -249,6 +254,25 @@ def _row_incidents(values: Mapping[str, str], row: int, recipient) -> list[Incid
                      note=facts)]
 
 
+def _authority(kind: str, requester: Profile, from_row: bool):
+    """The supervisory authority the letter names, by the rule of ``gdprkit letter``
+    (:func:`gdprkit.letters.from_ledger.authority_for`): the requester's country's;
+    plain ``DE`` is refused (Germany has one authority per Land) unless the letter
+    names none (a platform report)."""
+    from ._validate import needs_land
+    from .legal import directory
+    from .letters.from_ledger import authority_for
+
+    named = kind != LetterKind.PLATFORM_REPORT.value
+    if from_row and named and needs_land(requester.country):
+        lands = ", ".join(c for c in directory.authority_codes() if c.startswith("DE-"))
+        raise BadInput(f"requester_country {requester.country!r}: Germany has one supervisory "
+                       "authority per Land and the letter must name yours; give the Land as "
+                       "DE-XX", hint=f"valid: {lands}")
+    return authority_for(requester, None, required=kind == LetterKind.COMPLAINT.value,
+                         named=named)
+
+
 def render_row(job: Job, settings: RenderSettings) -> Outcome:
     """Validate one row and render its letter; a GdprkitError becomes the row's error."""
     if job.error is not None:
@@ -274,6 +298,7 @@ def _render_row(job: Job, settings: RenderSettings) -> Outcome:
     fmt = _choice(values, "format", settings.fmt, FORMATS, "format")
     sent = parse_date(values["sent"], "sent") if values.get("sent") else settings.sent
     requester = _requester(values, led.get("profile"), lang)
+    authority = _authority(kind, requester, bool(values.get("requester_country")))
     recipient = _recipient(values, led)
     incidents = list(led.get("incidents") or ()) + _row_incidents(values, job.row, recipient)
     contact = led.get("contact")
@@ -288,7 +313,7 @@ def _render_row(job: Job, settings: RenderSettings) -> Outcome:
     letter = render_letter(
         kind, lang=lang, fmt=fmt, requester=requester, recipient=recipient,
         incidents=incidents, contact=contact, sent=sent, request=led.get("request"),
-        template_dir=settings.template_dir, now=now,
+        template_dir=settings.template_dir, authority=authority, now=now,
     )
     name = job.output or default_name(job.row, kind, lang, recipient.name or recipient.org, fmt)
     if not settings.record:

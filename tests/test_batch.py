@@ -432,3 +432,44 @@ def test_stream_problem_found_mid_way_keeps_a_true_manifest(tmp_path, jobs):
     listed = {r["output"] for r in m["rows"]}
     assert m["summary"]["rows"] == len(m["rows"]) >= 1
     assert listed == {p.name for p in out.glob("*.txt")}
+
+
+# -- the same e-mail and country rules as the command line (gdprkit._validate) -----
+@pytest.mark.parametrize(("column", "value", "message"), [
+    ("recipient_email", "bob@x.example,evil.example", "recipient_email 'bob@x.example,evil"),
+    ("recipient_email", "bob@x.example, eve@evil.example", "recipient_email"),
+    ("requester_email", "<ada@example.org>", "requester_email '<ada@example.org>' is not"),
+    ("recipient_email", "mario@acme", "recipient_email 'mario@acme' is not valid"),
+    ("recipient_country", "QQ", "recipient_country 'QQ' is not an ISO 3166-1 country code"),
+    ("requester_country", "US", "requester_country 'US' has no supervisory authority"),
+    ("requester_country", "DE", "requester_country 'DE': Germany has one supervisory authority "
+                                "per Land"),
+    ("requester_country", "DE-XX", "requester_country"),
+])
+def test_emails_and_countries_by_the_cli_rules(tmp_path, column, value, message):
+    from gdprkit._validate import check_country, check_email
+
+    with pytest.raises(BadInput):  # the command line refuses it too
+        if "email" in column:
+            check_email(value, column)
+        elif column == "requester_country" and value == "DE":
+            from gdprkit.letters.from_ledger import authority_for
+            from gdprkit.model import Profile
+
+            authority_for(Profile(name="Ada", country=check_country(value, requester=True)),
+                          None, required=False)
+        else:
+            check_country(value, what=column, requester=column == "requester_country")
+    out = tmp_path / "out"
+    result = run([row(**{column: value})], out)
+    assert result.errors == 1
+    assert message in by_row(out)[1]["error"], by_row(out)[1]["error"]
+    assert not list(out.glob("*.txt"))
+
+
+def test_countries_stored_as_the_cli_stores_them(tmp_path):
+    out = tmp_path / "out"
+    result = run([row(requester_country="de-by", recipient_country="uk"),
+                  row(kind="platform-report", requester_country="DE", recipient_name="LinkedIn",
+                      recipient_org="LinkedIn Ireland", recipient_country="IE")], out)
+    assert (result.ok, result.errors) == (2, 0), result.first_errors

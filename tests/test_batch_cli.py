@@ -205,3 +205,34 @@ def test_batch_subprocess_pipe(tmp_path):
     assert err[-1].startswith("Error: 1 of 2 rows failed")
     assert "Rendering" not in proc.stderr.decode() and "Traceback" not in proc.stderr.decode()
     assert sys.executable  # the venv's gdprkit runs with the venv's python
+
+
+def test_batch_bad_address_or_country_is_not_recorded(run, initialized, tmp_path, ledger_path):
+    cid, (i1, _i2) = _ledger_with_incidents(run)
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in [
+        {"kind": "objection", "incident": i1,
+         "recipient_email": "bob@x.example,evil.example"},
+        {"kind": "objection", "incident": i1, "requester_country": "DE"},
+        {"kind": "objection", "incident": i1, "recipient_email": "bob@x.example"},
+    ]) + "\n")
+    out = tmp_path / "out"
+    r = run("batch", src, "--out-dir", out, "--json", "--sent", "2026-03-09")
+    assert r.exit_code == 1, r.output
+    rows = {x["row"]: x for x in json.loads((out / "manifest.json").read_text())["rows"]}
+    assert rows[1]["status"] == "error" and rows[1]["request"] is None
+    assert rows[1]["error"].startswith("recipient_email 'bob@x.example,evil.example' is not")
+    assert rows[2]["status"] == "error" and rows[2]["request"] is None
+    assert rows[2]["error"].startswith("requester_country 'DE': Germany has one")
+    assert rows[3]["status"] == "ok" and rows[3]["request"]
+    # the same address is refused by the command line
+    assert run("contact", "add", "Bob", "--email", "bob@x.example,evil.example").exit_code == 2
+
+    from gdprkit.ledger import Ledger
+
+    from .conftest import PASSPHRASE
+
+    with Ledger.open(ledger_path, PASSPHRASE) as led:
+        reqs = led.requests()
+        assert [q.id for q in reqs] == [rows[3]["request"]]
+        assert reqs[0].recipient_email == "bob@x.example"
