@@ -170,6 +170,17 @@ def parse_date(value: str, what: str) -> _dt.date:
     raise BadInput(f"{what} {value!r} is not a date", hint="write it as YYYY-MM-DD")
 
 
+def _sent(value: str) -> _dt.date:
+    """A row's ``sent``: a date in the range ``gdprkit letter --sent`` accepts."""
+    from ._validate import DATE_RANGE_TEXT, date_in_range
+
+    day = parse_date(value, "sent")
+    if not date_in_range(day):
+        raise BadInput(f"sent {value.strip()!r} is out of range: gdprkit accepts dates "
+                       f"{DATE_RANGE_TEXT}")
+    return day
+
+
 def parse_when(value: str, what: str) -> _dt.datetime:
     """An incident's time: a date (taken as noon UTC, so the day prints the same in
     every time zone) or an ISO date-time (naive means local time), kept at its UTC
@@ -296,7 +307,7 @@ def _render_row(job: Job, settings: RenderSettings) -> Outcome:
     kind = LetterKind.parse(kind).value
     lang = _choice(values, "lang", settings.lang, LANGUAGES, "language")
     fmt = _choice(values, "format", settings.fmt, FORMATS, "format")
-    sent = parse_date(values["sent"], "sent") if values.get("sent") else settings.sent
+    sent = _sent(values["sent"]) if values.get("sent") else settings.sent
     requester = _requester(values, led.get("profile"), lang)
     authority = _authority(kind, requester, bool(values.get("requester_country")))
     recipient = _recipient(values, led)

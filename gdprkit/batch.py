@@ -195,6 +195,12 @@ def run_batch(
         raise BadInput(f"unknown format {fmt!r}", hint="valid: " + ", ".join(FORMATS))
     if lang not in LANGUAGES:
         raise BadInput(f"unknown language {lang!r}", hint="valid: " + ", ".join(LANGUAGES))
+    if sent is not None:
+        from ._validate import DATE_RANGE_TEXT, date_in_range
+
+        if not date_in_range(sent):
+            raise BadInput(f"sent {sent.isoformat()!r} is out of range: gdprkit accepts dates "
+                           f"{DATE_RANGE_TEXT}")
     if jobs < 0:
         raise BadInput(f"jobs must be 0 (one per CPU) or more, not {jobs}")
     jobs = jobs or os.cpu_count() or 1

@@ -473,3 +473,20 @@ def test_countries_stored_as_the_cli_stores_them(tmp_path):
                   row(kind="platform-report", requester_country="DE", recipient_name="LinkedIn",
                       recipient_org="LinkedIn Ireland", recipient_country="IE")], out)
     assert (result.ok, result.errors) == (2, 0), result.first_errors
+
+
+# -- sending dates: the range of 'gdprkit letter --sent' -----------------------------
+@pytest.mark.parametrize("value", ["0001-01-01", "1969-12-31", "3000-01-01", "1.1.0001"])
+def test_row_sent_out_of_range_is_a_row_error(tmp_path, value):
+    out = tmp_path / "out"
+    result = run([row(sent=value), row(recipient_name="Other", sent="2999-12-31")], out)
+    assert (result.ok, result.errors) == (1, 1)
+    assert by_row(out)[1]["error"] == (f"sent {value!r} is out of range: gdprkit accepts "
+                                       "dates from 1970-01-01 to 2999-12-31")
+
+
+def test_run_batch_sent_out_of_range_writes_nothing(tmp_path):
+    for day in (dt.date(1, 1, 1), dt.date(3000, 1, 1)):
+        with pytest.raises(BadInput, match="out of range: gdprkit accepts dates from 1970"):
+            run([row()], tmp_path / "out", sent=day)
+    assert not (tmp_path / "out").exists()

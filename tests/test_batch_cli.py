@@ -236,3 +236,13 @@ def test_batch_bad_address_or_country_is_not_recorded(run, initialized, tmp_path
         reqs = led.requests()
         assert [q.id for q in reqs] == [rows[3]["request"]]
         assert reqs[0].recipient_email == "bob@x.example"
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "3000-01-01"])
+def test_batch_sent_out_of_range_is_a_usage_error(plain, tmp_path, value):
+    src = write_csv(tmp_path / "in.csv", GOOD)
+    r = plain("batch", src, "--out-dir", tmp_path / "out", "--sent", value)
+    assert r.exit_code == 2, r.output
+    assert f"'{value}' is out of range: gdprkit accepts dates from 1970-01-01 to 2999-12-31" \
+        in r.stderr
+    assert "internal error" not in r.output and not (tmp_path / "out").exists()

@@ -8,7 +8,7 @@ import sys
 import click
 
 from ..model import FORMATS, LANGUAGES
-from ._common import ISO_DATE, echo_err, emit_json, json_option
+from ._common import EVENT_DATE, echo_err, emit_json, json_option
 from ._terminal import raw_stderr
 
 _SHOWN_ERRORS = 20
@@ -47,7 +47,8 @@ def _progress_bar(enabled: bool):
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes (0: one per CPU).")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad row.")
-@click.option("--sent", type=ISO_DATE, help="Date of the letters (default today).")
+@click.option("--sent", type=EVENT_DATE, metavar="DATE",
+              help="Date of the letters (default today; 1970-01-01 to 2999-12-31).")
 @click.option("--input-format", type=click.Choice(["csv", "jsonl"]),
               help="Default: from the file name, else from its first line.")
 @click.option("--template-dir", metavar="DIR", help="Templates overriding the built-in ones.")
