@@ -380,3 +380,98 @@ def test_a_closed_stdout_pipe_does_not_stop_the_import(tmp_path, ledger_env, as_
         incidents = led.incidents()
         assert len(incidents) == 40
         assert {i.evidence[0].source for i in incidents} == {f"<many-{n}@mail42.example>" for n in range(40)}
+
+
+# -- what a sender wrote does not stop the import --------------------------------------------
+ML_ID = b"<0f1e2d3c4b5a69788796a5b4c3d2e1f0.20240307160211@mail42.suw11.mcdlv.net>"
+ML_DATE = b"Date: Thu, 07 Mar 2024 16:02:11 +0000"
+ML_FROM = b"From: Bright Garden Studio <hello@brightgarden.example>"
+
+
+def _hostile_mbox(path: Path) -> None:
+    raw = FILES[0].read_bytes()
+    assert ML_ID in raw and ML_DATE in raw and ML_FROM in raw
+    variants = [
+        raw.replace(ML_ID, b"<ok-1@x.example>"),
+        raw.replace(ML_ID, b"<future@x.example>").replace(ML_DATE, b"Date: Fri, 02 Mar 3001 00:30:00 +0100"),
+        raw.replace(ML_ID, b"<nul@x.example>").replace(
+            ML_FROM, b"From: =?utf-8?q?Bright=00Garden=07?= <hello@nul.example>"),
+        raw.replace(ML_ID, b"<past@x.example>").replace(ML_DATE, b"Date: Mon, 01 Jan 1900 10:00:00 +0000"),
+        raw.replace(ML_ID, b"<ok-2@x.example>"),
+    ]
+    buf = io.BytesIO()
+    for v in variants:
+        write_mbox_message(buf, v)
+    path.write_bytes(buf.getvalue())
+
+
+def _check_hostile_items(items, status):
+    assert [i["status"] for i in items] == [status] * 5
+    assert [i["kind"] for i in items] == ["mailing-list"] * 5
+    future, nul, past = items[1], items[2], items[3]
+    assert future["date"] is None and past["date"] is None
+    assert any("3001-03-02T00:30:00+01:00 is out of range" in p and "time of the import" in p
+               for p in future["problems"])
+    assert any("1900-01-01T10:00:00+00:00 is out of range" in p for p in past["problems"])
+    assert nul["sender"] == {"name": "Bright\ufffdGarden\ufffd", "email": "hello@nul.example", "profile_url": None}
+    assert "the sender's name contains control characters: written as U+FFFD" in nul["problems"]
+
+
+def test_an_out_of_range_date_or_a_nul_in_a_name_does_not_stop_an_mbox_import(tmp_path, ledger_env):
+    import datetime as dt
+
+    env, open_ledger = ledger_env
+    mbox = tmp_path / "hostile.mbox"
+    _hostile_mbox(mbox)
+    dry = invoke(["import", "mbox", str(mbox), "--json", "--dry-run"], env)
+    assert dry.exit_code == 0, dry.output
+    _check_hostile_items(json.loads(dry.stdout), "new")
+    before = dt.datetime.now(dt.UTC)
+    result = invoke(["import", "mbox", str(mbox), "--json"], env)
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.stdout)
+    _check_hostile_items(items, "stored")
+    dry_items = json.loads(dry.stdout)
+    for a, b in zip(dry_items, items, strict=True):  # the dry run said what the real run did
+        assert (a["date"], a["sender"], a["problems"]) == (b["date"], b["sender"], b["problems"])
+    with open_ledger() as led:
+        incidents = {i.evidence[0].source: i for i in led.incidents()}
+        assert len(incidents) == 5
+        for mid in ("<future@x.example>", "<past@x.example>"):
+            when = incidents[mid].when
+            assert before - dt.timedelta(seconds=5) <= when <= dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)
+            assert "is out of range" in incidents[mid].note
+        assert incidents["<ok-1@x.example>"].when == dt.datetime(2024, 3, 7, 16, 2, 11, tzinfo=dt.UTC)
+        nul = led.contact(incidents["<nul@x.example>"].contact)
+        assert nul.name == "Bright\ufffdGarden\ufffd" and nul.email == "hello@nul.example"
+
+
+def test_an_out_of_range_date_or_a_nul_in_a_name_does_not_stop_a_linkedin_import(tmp_path, ledger_env):
+    env, open_ledger = ledger_env
+    folder = tmp_path / "export"
+    folder.mkdir()
+    pitch = '"Would you be interested in a quick call about our services?"'
+    rows = [
+        ("2-a", "Ann Seller", "ann-seller", "3001-03-02 00:30:00 UTC"),
+        ("2-b", "Bob\x00Seller\x1b[31m", "bob-seller", "2024-03-10 09:00:00 UTC"),
+        ("2-c", "Cy Seller", "cy-seller", "2024-03-11 09:00:00 UTC"),
+    ]
+    (folder / "messages.csv").write_text(
+        "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,DATE,SUBJECT,CONTENT,FOLDER\n"
+        + "".join(f"{conv},,{name},https://www.linkedin.com/in/{slug},Jane Doe,https://www.linkedin.com/in/jane-doe,"
+                  f"{date},,{pitch},INBOX\n" for conv, name, slug, date in rows),
+        encoding="utf-8")
+    dry = invoke(["import", "linkedin", str(folder), "--json", "--dry-run"], env)
+    assert dry.exit_code == 0, dry.output
+    result = invoke(["import", "linkedin", str(folder), "--json"], env)
+    assert result.exit_code == 0, result.output
+    for out, status in ((dry, "new"), (result, "stored")):
+        items = json.loads(out.stdout)
+        assert [i["status"] for i in items] == [status] * 3
+        assert items[0]["date"] is None
+        assert any("3001-03-02T00:30:00+00:00 is out of range" in p for p in items[0]["problems"])
+        assert items[1]["sender"]["name"] == "Bob\ufffdSeller\ufffd[31m"
+    with open_ledger() as led:
+        assert len(led.incidents()) == 3
+        bob = led.find_contact(profile_url="https://www.linkedin.com/in/bob-seller")
+        assert bob.name == "Bob\ufffdSeller\ufffd[31m"

@@ -10,13 +10,16 @@ SHA-256 of the content.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .classify import Classification, ClassifyOptions, classify
+from .._validate import DATE_RANGE_TEXT, date_in_range
+from .classify import Classification, ClassifyOptions, Who, classify
 from .message import ParsedMessage
 
 #: Item statuses, in the order the summary lists them.
@@ -92,21 +95,20 @@ class Importer:
                             self._by_sha.setdefault(ev.sha256, inc.id)
         return self._by_source
 
-    def _duplicate_of(self, pm: ParsedMessage) -> str | None:
+    def _duplicate_of(self, message_id: str | None, sha256: str) -> str | None:
         by_source = self._index()
-        key = pm.message_id
-        if key and key in by_source:
-            return by_source[key] or "-"
-        if pm.raw_sha256 and pm.raw_sha256 in self._by_sha:
-            return self._by_sha[pm.raw_sha256] or "-"
+        if message_id and message_id in by_source:
+            return by_source[message_id] or "-"
+        if sha256 and sha256 in self._by_sha:
+            return self._by_sha[sha256] or "-"
         return None
 
-    def _remember(self, pm: ParsedMessage, incident: str) -> None:
+    def _remember(self, message_id: str | None, sha256: str, incident: str) -> None:
         self._index()
-        if pm.message_id:
-            self._by_source[pm.message_id] = incident
-        if pm.raw_sha256:
-            self._by_sha[pm.raw_sha256] = incident
+        if message_id:
+            self._by_source[message_id] = incident
+        if sha256:
+            self._by_sha[sha256] = incident
 
     # -- contacts -------------------------------------------------------------------
     def _find_contact(self, c: Classification) -> str | None:
@@ -145,35 +147,49 @@ class Importer:
 
     # -- the work -----------------------------------------------------------------------
     def process(self, pm: ParsedMessage) -> ImportItem:
-        """Classify one message and, when it is new and classified, store it."""
+        """Classify one message and, when it is new and classified, store it.
+
+        What a sender wrote never stops the import: a date outside what the
+        ledger accepts is not used (the incident gets the time of the import),
+        and control characters in the values stored (names, subject,
+        Message-ID) become U+FFFD; both are listed in the item's problems.
+        """
+        problems = list(dict.fromkeys(pm.problems))
+        when = pm.date
+        if when is not None and not date_in_range(when):
+            problems.append(f"the date {when.isoformat()} is out of range (gdprkit accepts dates "
+                            f"{DATE_RANGE_TEXT}): the incident is dated with the time of the import")
+            when = None
+        message_id = _safe(pm.message_id, _SOURCE_LIMIT, "the Message-ID", problems)
+        subject = _safe(pm.subject, None, "the subject", problems) or ""
         item = ImportItem(
-            source=pm.source, message_id=pm.message_id, kind=None, confidence=0.0,
+            source=pm.source, message_id=message_id, kind=None, confidence=0.0,
             reasons=[], contact=None, incident=None, status="unclassified",
-            subject=pm.subject, date=pm.date,
-            sender={"name": pm.sender_name or None, "email": pm.sender_email,
-                    "profile_url": pm.sender_profile_url},
-            problems=list(dict.fromkeys(pm.problems)),
+            subject=subject, date=when,
+            sender=_sender(Who(pm.sender_name, pm.sender_email, pm.sender_profile_url), []),
+            problems=problems,
         )
         if pm.error:
             item.status = "error"
             item.problems.insert(0, pm.error)
-        elif self.since and pm.date and pm.date.date() < self.since:
+        elif self.since and when and when.date() < self.since:
             item.status = "skipped"
-            item.reasons = [f"dated {pm.date.date().isoformat()}, before --since {self.since.isoformat()}"]
+            item.reasons = [f"dated {when.date().isoformat()}, before --since {self.since.isoformat()}"]
         else:
             c = classify(pm, self.options)
             item.kind, item.confidence, item.reasons = c.kind, c.confidence, list(c.reasons)
             if c.kind is not None:
-                item.sender = {"name": c.who.name or None, "email": c.who.email,
-                               "profile_url": c.who.profile_url}
-                dup = self._duplicate_of(pm)
+                item.sender = _sender(c.who, item.problems)
+                c = dataclasses.replace(c, who=Who(item.sender["name"] or "", item.sender["email"],
+                                                   item.sender["profile_url"]))
+                dup = self._duplicate_of(message_id, pm.raw_sha256)
                 item.contact = self._find_contact(c)
                 if dup is not None:
                     item.status = "duplicate"
                     item.incident = dup if dup != "-" else None
                 elif self.dry_run:
                     item.status = "new"
-                    self._remember(pm, "")
+                    self._remember(message_id, pm.raw_sha256, "")
                 else:
                     self._store(pm, c, item)
         self.counts[item.status] += 1
@@ -194,23 +210,55 @@ class Importer:
             opener=pm.raw_opener,
             data=None if pm.raw_path or pm.raw_opener else pm.raw,
             method="import",
-            source=pm.message_id or pm.source,
+            source=item.message_id or pm.source,
             media_type="text/csv" if pm.channel == "linkedin" else "message/rfc822",
         )
-        subject = f" “{pm.subject[:120]}”" if pm.subject else ""
+        subject = f" “{item.subject[:120]}”" if item.subject else ""
         note = (f"Imported from {pm.source}{subject}. Classified {c.kind} "
                 f"(confidence {c.confidence:.2f}): " + "; ".join(c.reasons))
+        if item.date is None and pm.date is not None:
+            note += (f". The message's date {pm.date.isoformat()} is out of range: "
+                     "the incident is dated with the time of the import")
         incident = self.ledger.log_incident(
-            c.kind, item.contact, when=pm.date,
+            c.kind, item.contact, when=item.date,
             platform="linkedin" if pm.channel == "linkedin" else "email",
-            note=note, evidence=[evidence],
+            note=_CONTROLS_BUT_NL.sub("\ufffd", note), evidence=[evidence],
         )
         item.incident = incident.id
         item.status = "stored"
-        self._remember(pm, incident.id)
+        self._remember(item.message_id, pm.raw_sha256, incident.id)
 
     def summary(self) -> dict:
         return {s: self.counts.get(s, 0) for s in STATUSES}
+
+
+# C0 and C1 controls and DEL: the ledger refuses NUL, and none belongs in a name.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROLS_BUT_NL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+#: The longest evidence source and contact field the ledger takes.
+_SOURCE_LIMIT = 2000
+_FIELD_LIMIT = 5000
+
+
+def _safe(value: str | None, limit: int | None, what: str, problems: list[str]) -> str | None:
+    """``value`` fit to be stored: controls made U+FFFD, at most ``limit`` characters."""
+    if not value:
+        return value
+    if not value.isprintable():
+        clean = _CONTROLS.sub("\ufffd", value)
+        if clean != value:
+            problems.append(f"{what} contains control characters: written as U+FFFD")
+            value = clean
+    if limit is not None and len(value) > limit:
+        problems.append(f"{what} of {len(value)} characters: only its first {limit} are kept")
+        value = value[:limit]
+    return value
+
+
+def _sender(who: Who, problems: list[str]) -> dict:
+    return {"name": _safe(who.name, _FIELD_LIMIT, "the sender's name", problems) or None,
+            "email": _safe(who.email, _FIELD_LIMIT, "the sender's address", problems),
+            "profile_url": _safe(who.profile_url, _FIELD_LIMIT, "the sender's profile URL", problems)}
 
 
 def _contact_keys(who) -> list[str]:
