@@ -154,6 +154,36 @@ def _choice(values: Mapping[str, str], key: str, default: str, valid, what: str)
     return value
 
 
+def _row_format(values: Mapping[str, str], output: str | None, default: str) -> str:
+    """The row's ``format``, else the extension of its ``output``, else ``default``.
+
+    The rule of ``gdprkit letter -o FILE``: a known extension (.txt .md .html
+    .eml .pdf, any case) chooses the format, another extension is refused
+    rather than writing a letter in a file that claims to be something else.
+    A row's explicit ``format`` wins, but an ``output`` whose known extension
+    says another format is refused too (a PDF named ``.txt``).
+    """
+    import posixpath
+
+    given = (values.get("format") or "").strip().lower()
+    if given and given not in FORMATS:
+        raise BadInput(f"unknown format {given!r}", hint="valid: " + ", ".join(FORMATS))
+    suffix = posixpath.splitext(output)[1].lower().lstrip(".") if output else ""
+    if given:
+        if suffix in FORMATS and suffix != given:
+            raise BadInput(f"output {output!r} is named .{suffix} but the row's format is "
+                           f"{given!r}", hint=f"name it .{given}, or leave format empty to take "
+                           "it from the name")
+        return given
+    if suffix in FORMATS:
+        return suffix
+    if suffix:
+        raise BadInput(f"cannot tell the format from the extension of output {output!r}",
+                       hint=f"give the row a format ({', '.join(FORMATS)}) or name the file ."
+                       + ", .".join(FORMATS))
+    return default
+
+
 def parse_date(value: str, what: str) -> _dt.date:
     """``2026-03-07`` or ``7.3.2026``; a slashed date is refused as ambiguous."""
     text = value.strip()
@@ -306,7 +336,7 @@ def _render_row(job: Job, settings: RenderSettings) -> Outcome:
         raise BadInput("kind is empty", hint="valid: " + ", ".join(LetterKind.values()))
     kind = LetterKind.parse(kind).value
     lang = _choice(values, "lang", settings.lang, LANGUAGES, "language")
-    fmt = _choice(values, "format", settings.fmt, FORMATS, "format")
+    fmt = _row_format(values, job.output, settings.fmt)
     sent = _sent(values["sent"]) if values.get("sent") else settings.sent
     requester = _requester(values, led.get("profile"), lang)
     authority = _authority(kind, requester, bool(values.get("requester_country")))

@@ -13,7 +13,8 @@ Rows
     recipient_org, recipient_email, recipient_address, recipient_country,
     incident_kind, incident_date, platform, facts, output`` and optionally
     ``sent`` (the letter's date, default today).  A row's ``lang`` and
-    ``format`` override the defaults.  With a ledger a row may give
+    ``format`` override the defaults; a row without ``format`` takes it from
+    its ``output``'s extension when that is a format (as ``letter -o``).  With a ledger a row may give
     ``contact`` and ``incident`` ids instead (several incidents separated by
     spaces or commas; requester from the ledger profile, recipient from the
     contact; a row's own values win) and each letter is recorded as a request.

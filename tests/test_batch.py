@@ -490,3 +490,36 @@ def test_run_batch_sent_out_of_range_writes_nothing(tmp_path):
         with pytest.raises(BadInput, match="out of range: gdprkit accepts dates from 1970"):
             run([row()], tmp_path / "out", sent=day)
     assert not (tmp_path / "out").exists()
+
+
+# -- the format of a named output: the rule of 'gdprkit letter -o FILE' ---------------
+def test_output_extension_chooses_the_format(tmp_path):
+    out = tmp_path / "out"
+    result = run([
+        row(output="b.pdf"),                          # no format: .pdf chooses it
+        row(output="sub/c.HTML"),                     # any case
+        row(output="d.md", format="md"),              # agreeing
+        row(output="e", recipient_name="E"),          # no extension: --format
+        row(output="f.letter", format="eml"),         # an explicit format wins
+    ], out, fmt="txt")
+    assert (result.ok, result.errors) == (5, 0), result.first_errors
+    assert (out / "b.pdf").read_bytes().startswith(b"%PDF-")
+    assert (out / "sub" / "c.HTML").read_bytes().lstrip().lower().startswith(b"<!doctype html")
+    assert not (out / "d.md").read_bytes().startswith(b"%PDF-")
+    assert (out / "e").read_text(encoding="utf-8").startswith("Ada Rossi")
+    assert b"MIME-Version: 1.0" in (out / "f.letter").read_bytes()
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"output": "a.txt", "format": "pdf"},
+     "output 'a.txt' is named .txt but the row's format is 'pdf'"),
+    ({"output": "a.pdf", "format": "TXT"}, "output 'a.pdf' is named .pdf but the row's format"),
+    ({"output": "a.xyz"}, "cannot tell the format from the extension of output 'a.xyz'"),
+])
+def test_output_extension_contradicting_the_format_is_a_row_error(tmp_path, changes, message):
+    out = tmp_path / "out"
+    result = run([row(**changes), row(recipient_name="Other")], out, fmt="html")
+    assert (result.ok, result.errors) == (1, 1)
+    assert message in by_row(out)[1]["error"]
+    assert [p.name for p in out.iterdir() if p.name != "manifest.json"] == [
+        "0002-objection-en-other.html"]
