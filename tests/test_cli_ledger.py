@@ -106,6 +106,19 @@ def test_note_file_from_stdin(run, initialized):
     assert json.loads(run("show", "i2", "--json").stdout)["note"] == "a\n\nb"
 
 
+def test_note_file_missing_folder_or_with_a_bom(run, initialized, tmp_path):
+    run("contact", "add", "X")
+    r = run("log", "other", "--contact", "c1", "--note-file", tmp_path / "absent.txt")
+    assert r.exit_code == 1 and r.stderr.startswith("Error: cannot read ")  # README: exit 1
+    r = run("log", "other", "--contact", "c1", "--note-file", tmp_path)
+    assert r.exit_code == 1 and "is a folder, not a file" in r.stderr
+    assert run("incidents", "--json").stdout.strip() == "[]"
+    bom = tmp_path / "bom.txt"
+    bom.write_bytes(b"\xef\xbb\xbfNotepad note\r\n")
+    assert run("log", "other", "--contact", "c1", "--note-file", bom).exit_code == 0
+    assert json.loads(run("show", "i1", "--json").stdout)["note"] == "Notepad note"
+
+
 def test_note_file_that_is_not_utf8(run, initialized, tmp_path):
     run("contact", "add", "X")
     bad = tmp_path / "bad.bin"

@@ -114,14 +114,15 @@ def test_due_subdivision_option_and_code():
     assert c.stdout.splitlines()[0] == "2026-01-06"
 
 
-def test_due_unknown_country_exit_1():
+def test_due_unknown_country_is_a_usage_error():
+    """A country code that fails its check is a bad option value: exit 2 (README)."""
     result = run("due", "2026-03-05", "--country", "XX")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1
-    assert lines[0].startswith("Error: unknown country 'XX' (use an ISO 3166-1 alpha-2 code")
-    assert "IT" in lines[0]
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith("Error: Invalid value for '--country': unknown country 'XX' "
+                           "(use an ISO 3166-1 alpha-2 code")
+    assert "IT" in last
 
 
 def test_due_unknown_subdivision_exit_1():
@@ -294,7 +295,7 @@ def test_platform_google_says_who_the_controller_is_in_the_eea():
     data = json.loads(run("platform", "google", "--country", "GB", "--json").stdout)
     assert (data["slug"], data["eea_controller"]) == ("google", "google-ireland")
     result = run("platform", "google", "--country", "XX")
-    assert result.exit_code == 1 and "unknown country 'XX'" in result.stderr
+    assert result.exit_code == 2 and "unknown country 'XX'" in result.stderr
 
 
 def test_platform_unknown_exit_1():

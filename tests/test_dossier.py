@@ -438,8 +438,11 @@ def test_verify_dossier_on_non_dossiers_is_exit_1(run, tmp_path):
     text.write_text("hello, not a pdf")
     r = run("verify-dossier", text)
     assert r.exit_code == 1 and "not a readable PDF" in r.stderr
-    r = run("verify-dossier", tmp_path / "absent.pdf")
-    assert r.exit_code == 2
+    r = run("verify-dossier", tmp_path / "absent.pdf")  # a missing file: exit 1 (README)
+    assert r.exit_code == 1 and r.stderr.startswith("Error: cannot read ")
+    assert "No such file" in r.stderr and len(r.stderr.splitlines()) == 1
+    r = run("verify-dossier", tmp_path)
+    assert r.exit_code == 1 and "is a folder, not a file" in r.stderr
 
 
 # -- tampering ----------------------------------------------------------------------------

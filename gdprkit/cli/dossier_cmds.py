@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
-from ._common import App, echo_err, emit_json, json_option
+from ._common import App, InputFile, echo_err, emit_json, json_option
 
 pass_app = click.make_pass_decorator(App)
 
 
 @click.command("verify-dossier")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False), metavar="FILE.pdf")
+@click.argument("file", type=InputFile(), metavar="FILE.pdf")
 @click.option("--with-ledger", is_flag=True,
               help="Also check that the dossier's checkpoint is consistent with the current "
               "ledger (opens the ledger: needs its passphrase). Implied by the global "

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from ._common import ISO_DATE, App, _json_default, echo_err, emit_json, json_option
+from ._common import ISO_DATE, App, InputFile, _json_default, echo_err, emit_json, json_option
 
 pass_app = click.make_pass_decorator(App)
 
@@ -47,7 +47,7 @@ def export_json(app: App, output):
 @click.option("--until", type=ISO_DATE, help="Only incidents on or before this date.")
 @click.option("--lang", type=click.Choice(["en", "it", "de", "fr", "es"]),
               help="Language of the dossier. Default: your profile's language, else en.")
-@click.option("--sign", "sign_p12", type=click.Path(exists=True, dir_okay=False), metavar="P12",
+@click.option("--sign", "sign_p12", type=InputFile(), metavar="P12",
               help="Sign the dossier (PAdES) with the key and certificate of this PKCS#12 file. "
               "Needs gdprkit[sign]. A signed dossier embeds its signing time, so it is not "
               "byte-reproducible.")

@@ -9,7 +9,7 @@ from dataclasses import asdict
 import click
 
 from ..model import Action, IncidentKind
-from ._common import ISO_DATE, ISO_DATETIME, App, echo_err, emit_json, json_option
+from ._common import ISO_DATE, ISO_DATETIME, App, InputFile, echo_err, emit_json, json_option
 
 pass_app = click.make_pass_decorator(App)
 
@@ -252,7 +252,7 @@ def contact_show(app: App, contact_id, as_json):
 @click.option("--when", type=ISO_DATETIME, help="When it happened (ISO date or date-time). Default: now.")
 @click.option("--platform", help="Where it happened (LinkedIn, e-mail, WhatsApp ...).")
 @click.option("--note", help="What happened. Visible in the process list: prefer --note-file for sensitive text.")
-@click.option("--note-file", type=click.File("rb"), help="Read the note from a UTF-8 text file ('-' for stdin).")
+@click.option("--note-file", type=InputFile(stream=True), help="Read the note from a UTF-8 text file ('-' for stdin).")
 @click.option("--evidence", "evidence", multiple=True, type=click.Path(dir_okay=False),
               help="An evidence file (repeatable): screenshot, saved e-mail, export.")
 @click.option("--method", type=click.Choice(["file", "screenshot"]), default="file", show_default=True,
@@ -296,10 +296,13 @@ def log(app: App, kind, contact_id, when, platform, note, note_file, evidence, m
 def _read_note(stream) -> str:
     """A note file's text: UTF-8 (an error names the file and the byte offset),
     line endings as in text mode (CRLF and CR become LF), without the file's
-    final newline, which ends the file rather than the note."""
+    final newline, which ends the file rather than the note, and without a UTF-8
+    byte-order mark (Windows Notepad writes one)."""
     from ..errors import BadInput
 
     raw = stream.read()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:

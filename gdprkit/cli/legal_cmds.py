@@ -7,6 +7,20 @@ import click
 from ._common import EVENT_DATE, emit_json, json_option
 
 
+def _country_param(ctx, param, value):
+    """An unknown country code is a bad option value: a usage error (exit 2)."""
+    if value is None:
+        return None
+    from ..errors import GdprkitError
+    from ..legal.deadlines import normalize_country
+
+    try:
+        normalize_country(value)
+    except GdprkitError as err:
+        raise click.BadParameter(err.message + (f" ({err.hint})" if err.hint else "")) from None
+    return value
+
+
 def _source_line(snapshot_date: str) -> str:
     return f"Source: datenanfragen/data snapshot {snapshot_date} — check before sending"
 
@@ -17,6 +31,7 @@ def _source_line(snapshot_date: str) -> str:
     "--country",
     required=True,
     metavar="CC",
+    callback=_country_param,
     help="The controller's country: ISO code such as IT, DE, FR, UK, or DE-BY for a region.",
 )
 @click.option(
@@ -154,7 +169,7 @@ def authority(code, as_json):
 
 @click.command("platform")
 @click.argument("name", metavar="NAME")
-@click.option("--country", metavar="CC",
+@click.option("--country", metavar="CC", callback=_country_param,
               help="Your country: in the EEA and Switzerland some platforms have another "
               "controller (Google: Google Ireland Limited).")
 @json_option
@@ -166,10 +181,7 @@ def platform(name, country, as_json):
     and Switzerland have another controller.
     """
     from ..legal import directory
-    from ..legal.deadlines import normalize_country
 
-    if country:
-        normalize_country(country)  # an unknown code is an error, not "elsewhere"
     record = directory.platform(name, country=country)
     if as_json:
         emit_json(record.to_dict())
