@@ -126,6 +126,7 @@ def test_a_reminder_leaves_the_calendar_with_its_original():
     follow = _events(data)["r3-followup@gdprkit"]
     text = " ".join(str(follow["DESCRIPTION"]).split())
     assert "gdprkit letter complaint --request r1" in text and "reminder --request" not in text
+    assert str(follow["SUMMARY"]).startswith("Follow up: complaint")
     assert "gdprkit request r1 answered" in str(_events(data)["r3-due@gdprkit"]["DESCRIPTION"])
     filed = replace(original, events=(*original.events,
                                       RequestEvent("complaint-filed", D(2026, 4, 27))))

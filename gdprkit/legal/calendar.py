@@ -87,8 +87,8 @@ def _events_for(request: Request, state: RequestState, scope: str = "") -> list:
             "court against the authority (Art. 78(2) GDPR). When it answers: "
             f"gdprkit request {request.id} answered",
         )
-    elif original:
-        follow.add("summary", f"Follow up: send reminder / complaint — {what}")
+    elif original:  # a second reminder is refused: what is left is the complaint
+        follow.add("summary", f"Follow up: complaint — {what}")
         follow.add(
             "description",
             f"If {who} has not answered by the final term of the reminder {request.id} "
