@@ -475,3 +475,24 @@ def test_an_out_of_range_date_or_a_nul_in_a_name_does_not_stop_a_linkedin_import
         assert len(led.incidents()) == 3
         bob = led.find_contact(profile_url="https://www.linkedin.com/in/bob-seller")
         assert bob.name == "Bob\ufffdSeller\ufffd[31m"
+
+
+# -- a re-sent message of yours with no one else to file it against -------------------------
+@pytest.mark.parametrize("resent_from", [b"", b"Resent-From: \n", b"Resent-From: Jane Doe\n"],
+                         ids=["none", "empty", "your-name-only"])
+def test_your_message_resent_without_a_resent_from_is_not_an_incident_against_you(tmp_path, ledger_env,
+                                                                                 resent_from):
+    env, open_ledger = ledger_env
+    path = tmp_path / "resent.eml"
+    raw = RESENT_MINE.replace(b"Ada Rossi <ada@example.org>", b"Jane Doe <jane.doe@example.org>")
+    path.write_bytes(raw.replace(b"Resent-From: Marco Venditti <marco@venditti.example>\n", resent_from))
+    # a dry run does not open the ledger: it knows you by --requester-email
+    for args in (["--dry-run", "--requester-email", "jane.doe@example.org"], []):
+        result = invoke(["import", "eml", str(path), "--json", *args], env)
+        assert result.exit_code == 0, result.output
+        [item] = json.loads(result.stdout)
+        assert item["status"] == "unclassified" and item["kind"] is None and item["contact"] is None
+        assert "not an incident" in item["reasons"][0]
+    with open_ledger() as led:
+        assert led.incidents() == []
+        assert led.contacts() == []  # no contact for your own address

@@ -150,7 +150,27 @@ def classify(pm: ParsedMessage, options: ClassifyOptions | None = None) -> Class
         who = author
     elif best == FORWARDED and resent is not None and (resent.by.email or resent.by.name):
         who = resent.by  # the person who re-sent it, not the author of the original
+    if _is_you(who, opts) or (written_by_requester and who.email == pm.sender_email
+                              and who.name == pm.sender_name):
+        # No one but the requester to file it against (a re-sent message of
+        # yours with no or an empty Resent-From): never an incident against
+        # you, nor a contact for your own address.
+        if best == FORWARDED and resent is not None and not (resent.by.email or resent.by.name):
+            why = ("your own message, re-sent with no Resent-From naming who re-sent it: "
+                   "not an incident (no one to file it against)")
+        else:
+            why = f"{best}, but the only person to file it against is you (the requester): not an incident"
+        return Classification(None, scores[best], (why, *(s.reason for s in ordered)), tuple(signals), who)
     return Classification(best, scores[best], tuple(s.reason for s in ordered), tuple(signals), who)
+
+
+def _is_you(who: Who, opts: ClassifyOptions) -> bool:
+    """``who`` is the requester: by address, or by name when nothing else names them."""
+    if who.email:
+        return who.email.strip().lower() in opts.requester_emails
+    if who.profile_url:
+        return False
+    return bool(who.name and any(fold(n) == fold(who.name) for n in opts.requester_names))
 
 
 # -- mailing lists -------------------------------------------------------------
