@@ -294,7 +294,8 @@ def test_import_json_is_one_document_of_the_same_shape_written_item_by_item(monk
     assert out == json.dumps(items, ensure_ascii=False, indent=2) + "\n"
     assert [i["kind"] for i in items] == ["mailing-list", "forwarded", "forwarded", None, None]
     assert all(list(i) == ["source", "message_id", "kind", "confidence", "reasons", "contact",
-                           "incident", "status", "subject", "date", "sender", "problems"] for i in items)
+                           "incident", "status", "subject", "when", "utc_offset", "date", "sender",
+                           "problems"] for i in items)
     assert len(printed_before_next) == len(FILES) - 1
     for n, text in enumerate(printed_before_next):
         assert f'"source": {json.dumps(str(FILES[n]))}' in text  # item n is out before message n+1 is read
@@ -410,6 +411,7 @@ def _check_hostile_items(items, status):
     assert [i["kind"] for i in items] == ["mailing-list"] * 5
     future, nul, past = items[1], items[2], items[3]
     assert future["date"] is None and past["date"] is None
+    assert future["when"] is None and future["utc_offset"] is None
     assert any("3001-03-02T00:30:00+01:00 is out of range" in p and "time of the import" in p
                for p in future["problems"])
     assert any("1900-01-01T10:00:00+00:00 is out of range" in p for p in past["problems"])
@@ -433,7 +435,7 @@ def test_an_out_of_range_date_or_a_nul_in_a_name_does_not_stop_an_mbox_import(tm
     _check_hostile_items(items, "stored")
     dry_items = json.loads(dry.stdout)
     for a, b in zip(dry_items, items, strict=True):  # the dry run said what the real run did
-        assert (a["date"], a["sender"], a["problems"]) == (b["date"], b["sender"], b["problems"])
+        assert (a["when"], a["date"], a["sender"], a["problems"]) == (b["when"], b["date"], b["sender"], b["problems"])
     with open_ledger() as led:
         incidents = {i.evidence[0].source: i for i in led.incidents()}
         assert len(incidents) == 5
@@ -496,3 +498,20 @@ def test_your_message_resent_without_a_resent_from_is_not_an_incident_against_yo
     with open_ledger() as led:
         assert led.incidents() == []
         assert led.contacts() == []  # no contact for your own address
+
+
+# -- import --json times are those of incidents --json ----------------------------------------
+def test_import_json_time_is_in_utc_with_the_offset_and_local_day_as_incidents_json(tmp_path, ledger_env):
+    env, _ = ledger_env
+    path = tmp_path / "late.eml"
+    path.write_bytes(FILES[0].read_bytes().replace(ML_DATE, b"Date: Mon, 02 Mar 2026 00:30:00 +0100"))
+    dry = json.loads(invoke(["import", "eml", str(path), "--json", "--dry-run"], env).stdout)
+    result = invoke(["import", "eml", str(path), "--json"], env)
+    assert result.exit_code == 0, result.output
+    [item] = json.loads(result.stdout)
+    expected = {"when": "2026-03-01T23:30:00+00:00", "utc_offset": "+01:00", "date": "2026-03-02"}
+    for it in (dry[0], item):
+        assert {k: it[k] for k in expected} == expected
+    [incident] = json.loads(invoke(["incidents", "--json"], env).stdout)
+    assert incident["id"] == item["incident"]
+    assert {k: incident[k] for k in expected} == expected

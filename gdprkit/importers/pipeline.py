@@ -44,6 +44,13 @@ class ImportItem:
     problems: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
+        """The JSON shape; the time as ``incidents --json`` gives it: ``when`` in UTC,
+        ``utc_offset`` it was given in (the Date header's), ``date`` the day there."""
+        from ..model import offset_text
+
+        when = self.date
+        if when is not None and when.tzinfo is None:
+            when = when.astimezone()  # as the ledger takes it
         return {
             "source": self.source,
             "message_id": self.message_id,
@@ -54,7 +61,9 @@ class ImportItem:
             "incident": self.incident,
             "status": self.status,
             "subject": self.subject,
-            "date": self.date.isoformat() if self.date else None,
+            "when": when.astimezone(_dt.UTC).isoformat() if when else None,
+            "utc_offset": offset_text(when) if when else None,
+            "date": when.date().isoformat() if when else None,
             "sender": self.sender,
             "problems": self.problems,
         }
