@@ -1046,3 +1046,27 @@ def test_bidi_overrides_cannot_disguise_file_names_in_the_dossier(ledger, tmp_pa
     text = _text(out)
     assert "\u202e" not in text
     assert "photo\ufffdgnp.exe" in text and "invoice\ufffdtxt.exe" in text
+
+
+def test_the_evidence_carrier_has_no_name_on_disk_while_exporting(filled, tmp_path,
+                                                                   monkeypatch):
+    """The temporary file holding the evidence during an export is nameless (Linux),
+    so a kill at any instant leaves no plaintext evidence in a folder."""
+    import os
+
+    from gdprkit.dossier import _pdfa
+
+    seen = []
+    real_finish = _pdfa.finish
+
+    def spying_finish(*args, **kwargs):
+        seen.append((kwargs["carrier_path"], sorted(p.name for p in tmp_path.iterdir())))
+        return real_finish(*args, **kwargs)
+
+    monkeypatch.setattr(_pdfa, "finish", spying_finish)
+    export_dossier(filled["ledger"], tmp_path / "d.pdf")
+    (carrier, listing), = seen
+    if os.path.isdir("/proc/self/fd"):
+        assert carrier.startswith("/proc/self/fd/")
+        assert not [n for n in listing if n.startswith(".gdprkit-dossier-")]
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]

@@ -122,3 +122,29 @@ def test_locked_ledger_exit_4(fresh, passfile):
         holder.close()
     assert r.returncode == 4, r.stderr
     assert "locked" in r.stderr
+
+
+def test_sigterm_during_an_export_leaves_no_temporary_file(fresh, passfile, tmp_path):
+    """kill (SIGTERM) mid-export: exit 143, and neither the half-written dossier nor
+    the evidence it was carrying is left in the folder."""
+    with Ledger.open(fresh, PASSPHRASE) as led:
+        c = led.add_contact("Big")
+        from gdprkit.model import EvidenceInput
+
+        led.log_incident("other", c.id, evidence=[
+            EvidenceInput(name=f"big{n}.bin", data=os.urandom(8 << 20)) for n in range(6)])
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    p = subprocess.Popen([venv_bin("gdprkit"), "export", "pdf", "-o", str(out_dir / "d.pdf")],
+                         env=_env(fresh, passfile), stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not list(out_dir.iterdir()) and p.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    if p.poll() is not None:
+        pytest.skip("the export finished before it could be interrupted")
+    p.send_signal(signal.SIGTERM)
+    p.communicate(timeout=60)
+    assert p.returncode == 143
+    assert list(out_dir.iterdir()) == []
+    assert not [n for n in os.listdir(tmp_path) if n.endswith(".part")]

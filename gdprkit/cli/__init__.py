@@ -114,7 +114,23 @@ def main(argv: list[str] | None = None) -> None:
     from ._terminal import guard_terminal_streams
 
     guard_terminal_streams()
+    _exit_cleanly_on_sigterm()
     cli.main(args=argv, prog_name="gdprkit")
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """SIGTERM (kill, a service manager, a CI timeout) unwinds like Ctrl-C: the
+    ``finally`` blocks run, so a half-written output's temporary file is removed
+    and an open ledger transaction is rolled back.  Exit status 143 (128 + 15)."""
+    import signal
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    try:
+        signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (an embedding application)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

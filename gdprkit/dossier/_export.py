@@ -96,10 +96,16 @@ def export_dossier(ledger, output: str | os.PathLike | BinaryIO, *, scope: Scope
     def write(out: BinaryIO, folder) -> None:
         fd, carrier_path = tempfile.mkstemp(prefix=".gdprkit-dossier-", suffix=".part",
                                             dir=folder)
+        carrier = os.fdopen(fd, "w+b")
+        # The carrier holds the evidence files (compressed, not encrypted).  On
+        # Linux it loses its name at once and is reached through /proc, so no
+        # signal, crash or kill can leave it behind in a temporary folder.
+        if os.path.exists(f"/proc/self/fd/{fd}"):
+            os.unlink(carrier_path)
+            carrier_path = f"/proc/self/fd/{fd}"
         try:
-            with os.fdopen(fd, "w+b") as carrier:
-                carried = _pdfa.write_carrier(carrier, [ev.id for ev in carried_items],
-                                              ledger.read_evidence)
+            carried = _pdfa.write_carrier(carrier, [ev.id for ev in carried_items],
+                                          ledger.read_evidence)
 
             def finish(sink: BinaryIO) -> None:
                 _pdfa.finish(pdf_bytes, sink, title=L["title"], lang=data.lang,
@@ -124,8 +130,10 @@ def export_dossier(ledger, output: str | os.PathLike | BinaryIO, *, scope: Scope
                 signed.seek(0)
                 shutil.copyfileobj(signed, out, 1 << 20)
         finally:
-            with contextlib.suppress(OSError):
-                os.unlink(carrier_path)
+            carrier.close()
+            if not carrier_path.startswith("/proc/"):
+                with contextlib.suppress(OSError):
+                    os.unlink(carrier_path)
 
     if hasattr(output, "write"):
         hashing = _HashingWriter(output)
