@@ -251,7 +251,10 @@ def _requester(values: Mapping[str, str], profile: Profile | None, lang: str) ->
     return Profile(name=name, email=email, address=address, country=country, lang=lang)
 
 
-def _recipient(values: Mapping[str, str], led: Mapping[str, Any]):
+def _recipient(values: Mapping[str, str], led: Mapping[str, Any], kind: str = "",
+               authority=None):
+    from dataclasses import replace
+
     from .letters import Recipient, recipient_from_contact, recipient_from_request
 
     name = _one_line(values, "recipient_name", "name")
@@ -260,6 +263,18 @@ def _recipient(values: Mapping[str, str], led: Mapping[str, Any]):
     address = _multi_line(values, "recipient_address", "address")
     country = _country(values, "recipient_country")
     base = None
+    if led.get("follow_up"):
+        # as 'gdprkit letter': a reminder goes to the original request's recipient,
+        # a complaint to the supervisory authority
+        if kind == LetterKind.COMPLAINT.value:
+            from .letters.render import recipient_from_directory
+
+            base = recipient_from_directory(authority)
+        else:
+            base = recipient_from_request(led["request"])
+        given = {k: v for k, v in (("name", name), ("org", org), ("email", email),
+                                   ("address", address), ("country", country)) if v}
+        return replace(base, **given) if given else base
     if led.get("contact") is not None:
         base = recipient_from_contact(led["contact"])
     elif led.get("request") is not None:
@@ -340,10 +355,10 @@ def _render_row(job: Job, settings: RenderSettings) -> Outcome:
     sent = _sent(values["sent"]) if values.get("sent") else settings.sent
     requester = _requester(values, led.get("profile"), lang)
     authority = _authority(kind, requester, bool(values.get("requester_country")))
-    recipient = _recipient(values, led)
+    recipient = _recipient(values, led, kind, authority)
     incidents = list(led.get("incidents") or ()) + _row_incidents(values, job.row, recipient)
     contact = led.get("contact")
-    if contact is None:
+    if contact is None and not led.get("follow_up"):
         # Without a ledger contact the addressee is the person misusing the data.
         contact = Contact(id="", name=recipient.name, email=recipient.email,
                           org=recipient.org, org_address=recipient.address,
@@ -354,6 +369,7 @@ def _render_row(job: Job, settings: RenderSettings) -> Outcome:
     letter = render_letter(
         kind, lang=lang, fmt=fmt, requester=requester, recipient=recipient,
         incidents=incidents, contact=contact, sent=sent, request=led.get("request"),
+        checkpoint=led.get("checkpoint"),
         template_dir=settings.template_dir, authority=authority, now=now,
     )
     name = job.output or default_name(job.row, kind, lang, recipient.name or recipient.org, fmt)

@@ -102,7 +102,7 @@ from ._batch_names import MANIFEST, OutputNames
 from ._batch_render import Job, Outcome, RenderSettings, render_chunk
 from ._batch_rows import SourceRow, open_source, rows_from_mappings
 from .errors import BadInput, GdprkitError
-from .model import FORMATS, LANGUAGES
+from .model import FORMATS, LANGUAGES, LetterKind
 
 __all__ = ["BatchResult", "RowResult", "run_batch"]
 
@@ -110,6 +110,8 @@ MANIFEST_VERSION = 1
 _MAX_CHUNK = 32  # rows per unit of work sent to a worker
 _KEEP_ERRORS = 20  # error rows kept in BatchResult.first_errors
 _ID_SPLIT = re.compile(r"[\s,;]+")
+_FOLLOW_UPS = {LetterKind.REMINDER.value: "reminder-sent",
+               LetterKind.COMPLAINT.value: "complaint-filed"}
 
 
 @dataclass(frozen=True)
@@ -295,7 +297,37 @@ class _LedgerRows:
             self._cache[key] = [i for i in self.ledger.incidents(contact=cid) if not i.shredded]
         return self._cache[key]
 
+    def _checkpoint(self):
+        # the checkpoint 'gdprkit letter' would print; read again after a record
+        if "checkpoint" not in self._cache:
+            self._cache["checkpoint"] = self.ledger.checkpoint()
+        return self._cache["checkpoint"]
+
+    def _follow_up(self, row: int, kind: str, values: Mapping[str, str]) -> dict[str, Any]:
+        """A reminder or complaint: the facts of 'gdprkit letter KIND --request ID'."""
+        from .letters.from_ledger import select_facts
+
+        rid = values.get("request") or ""
+        if values.get("contact") or values.get("incident"):
+            raise BadInput(f"a {kind} takes the request it follows, not contact or incident "
+                           "ids: its facts are the request's")
+        self._get(rid, "r", "request")  # the id's form, as for the other ids
+        found, person, req, _left_out = select_facts(self.ledger, kind, request=rid)
+        led: dict[str, Any] = {"profile": self.profile, "request": req,
+                               "incidents": tuple(found), "checkpoint": self._checkpoint(),
+                               "follow_up": True}
+        if person is not None:
+            led["contact"] = person
+        self.row_ids[row] = (req.contact, tuple(req.incidents), req.id)
+        return led
+
     def resolve(self, row: int, values: Mapping[str, str]) -> dict[str, Any]:
+        kind = (values.get("kind") or "").strip().lower()
+        if kind in _FOLLOW_UPS and values.get("request"):
+            return self._follow_up(row, kind, values)
+        if values.get("request") and kind in LetterKind.values():
+            raise BadInput(f"request is for reminder and complaint letters; give contact or "
+                           f"incident ids for a {kind}")
         led: dict[str, Any] = {"profile": self.profile}
         iids = tuple(i for i in _ID_SPLIT.split(values.get("incident") or "") if i)
         incidents = tuple(self._get(i, "i", "incident") for i in iids)
@@ -324,19 +356,37 @@ class _LedgerRows:
         return led
 
     def record(self, outcome: Outcome, ids) -> str:
+        """Record the letter as 'gdprkit letter' does (:func:`record_letter`): a
+        reminder or complaint also marks the request it follows."""
+        from .legal.lifecycle import validate_event
+
         known = self.recorded.get(outcome.sha256)
         cid, iids, rid = ids
         if known is not None:
             return known
         rec = outcome.recipient
-        req = self.ledger.add_request(
-            kind=outcome.kind, lang=outcome.lang, format=outcome.fmt,
-            recipient_name=rec.name, recipient_email=rec.email,
-            recipient_address=rec.address, recipient_country=rec.country,
-            contact=cid, incidents=iids, sent=outcome.sent, due=outcome.due,
-            sha256=outcome.sha256, related_request=rid,
-        )
+        event = _FOLLOW_UPS.get(outcome.kind) if rid else None
+        with self.ledger.transaction():
+            req = self.ledger.add_request(
+                kind=outcome.kind, lang=outcome.lang, format=outcome.fmt,
+                recipient_name=rec.name, recipient_email=rec.email,
+                recipient_address=rec.address, recipient_country=rec.country,
+                contact=cid, incidents=iids, sent=outcome.sent, due=outcome.due,
+                sha256=outcome.sha256, related_request=rid,
+            )
+            if event:
+                original = self.ledger.request(rid)
+                try:
+                    validate_event(original, event, outcome.sent, today=datetime.date.today(),
+                                   fallback_country=self.profile.country if self.profile
+                                   else None)
+                except BadInput:
+                    pass  # recorded alone, as 'gdprkit letter' does (it warns)
+                else:
+                    self.ledger.add_request_event(original.id, event, outcome.sent,
+                                                  f"{outcome.kind} letter {req.id}")
         self.recorded[outcome.sha256] = req.id
+        self._cache.pop("checkpoint", None)
         return req.id
 
 

@@ -246,3 +246,67 @@ def test_batch_sent_out_of_range_is_a_usage_error(plain, tmp_path, value):
     assert f"'{value}' is out of range: gdprkit accepts dates from 1970-01-01 to 2999-12-31" \
         in r.stderr
     assert "internal error" not in r.output and not (tmp_path / "out").exists()
+
+
+# -- reminders and complaints by request id: the letter and record of 'gdprkit letter' --
+@pytest.mark.parametrize(("kind", "days_ago", "event"), [
+    ("reminder", 20, "reminder-sent"),
+    ("complaint", 10, "complaint-filed"),
+])
+def test_batch_follow_up_by_request_is_the_cli_letter(run, initialized, tmp_path, ledger_path,
+                                                      kind, days_ago, event):
+    import datetime as dt
+
+    from gdprkit.ledger import Ledger
+    from gdprkit.letters.from_ledger import letter_from_ledger
+
+    from .conftest import PASSPHRASE
+
+    today = dt.date.today()
+    sent = (today - dt.timedelta(days=days_ago)).isoformat()  # recorded as an event: past
+    cid, _ids = _ledger_with_incidents(run)
+    r = run("letter", "erasure", "--contact", cid,
+            "--sent", (today - dt.timedelta(days=120)).isoformat(),
+            "-o", tmp_path / "erasure.txt")
+    assert r.exit_code == 0, r.output
+    rid = r.stdout.strip()
+    with Ledger.open(ledger_path, PASSPHRASE) as led:
+        expected = letter_from_ledger(led, kind, request=rid, fmt="txt",
+                                      sent=dt.date.fromisoformat(sent))
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"kind": kind, "request": rid, "sent": sent, "lang": "it",
+                               "output": f"{kind}.txt"}) + "\n")
+    out = tmp_path / "out"
+    r = run("batch", src, "--out-dir", out, "--json")
+    assert r.exit_code == 0, r.output
+    row = json.loads((out / "manifest.json").read_text())["rows"][0]
+    assert row["status"] == "ok", row
+    assert (out / f"{kind}.txt").read_bytes() == expected.rendered.content
+    with Ledger.open(ledger_path, PASSPHRASE) as led:
+        new = led.request(row["request"])
+        assert (new.kind, new.related_request, new.contact) == (kind, rid, cid)
+        assert new.incidents == tuple(i.id for i in expected.incidents)
+        assert new.recipient_name == expected.recipient.name
+        assert new.sha256 == expected.rendered.sha256 and new.due == expected.rendered.due
+        assert (event, dt.date.fromisoformat(sent)) in [
+            (e.type, e.on) for e in led.request(rid).events]
+
+
+def test_batch_request_id_only_for_follow_ups(run, initialized, tmp_path):
+    cid, (i1, _i2) = _ledger_with_incidents(run)
+    r = run("letter", "erasure", "--contact", cid, "--sent", "2026-11-02",
+            "-o", tmp_path / "erasure.txt")
+    rid = r.stdout.strip()
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps(x) for x in [
+        {"kind": "objection", "request": rid},
+        {"kind": "reminder", "request": rid, "incident": i1},
+        {"kind": "reminder", "request": "r99"},
+    ]) + "\n")
+    out = tmp_path / "out"
+    r = run("batch", src, "--out-dir", out, "--sent", "2026-12-22")
+    assert r.exit_code == 1
+    rows = {x["row"]: x for x in json.loads((out / "manifest.json").read_text())["rows"]}
+    assert rows[1]["error"].startswith("request is for reminder and complaint letters")
+    assert rows[2]["error"].startswith("a reminder takes the request it follows")
+    assert "r99" in rows[3]["error"]
