@@ -1070,3 +1070,19 @@ def test_the_evidence_carrier_has_no_name_on_disk_while_exporting(filled, tmp_pa
         assert carrier.startswith("/proc/self/fd/")
         assert not [n for n in listing if n.startswith(".gdprkit-dossier-")]
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_an_annotation_drawn_over_a_page_is_detected(filled, dossier, run, tmp_path):
+    """A FreeText box over the evidence table leaves the page's own text unchanged."""
+    path, _ = dossier
+
+    def tamper(pdf):
+        page = pdf.pages[-1]
+        box = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.FreeText,
+            Rect=[50, 500, 300, 520], Contents=pikepdf.String("99999 B"),
+            DA=pikepdf.String("/Helv 10 Tf 0 g")))
+        page.obj.Annots = pdf.make_indirect(pikepdf.Array([box]))
+
+    report = _problems(run, _edit(path, tmp_path / "annot.pdf", tamper))
+    assert any("annotation (FreeText) was added after export" in p for p in report["problems"])

@@ -306,6 +306,27 @@ def _check_attachments(report: DossierReport, manifest: dict, files: dict, pdf,
         report.problems.append(f"attachment {name} is not listed in the manifest")
 
 
+def _check_annotations(report: DossierReport, pdf) -> None:
+    """An exported dossier has no annotations but a signature's widget: a text box,
+    stamp or drawing added later can cover or change what a page shows without
+    touching its text, so each one is named."""
+    for number, page in enumerate(pdf.pages, 1):
+        try:
+            annots = list(page.obj.get("/Annots") or [])
+        except (TypeError, ValueError):
+            annots = [None]
+        for annot in annots:
+            try:
+                subtype = str(annot.get("/Subtype"))
+                field_type = annot.get("/FT") or (annot.get("/Parent") or {}).get("/FT")
+            except (AttributeError, TypeError, ValueError):
+                subtype, field_type = "?", None
+            if subtype == "/Widget" and str(field_type) == "/Sig":
+                continue
+            report.problems.append(f"page {number}: an annotation ({subtype.lstrip('/')}) was "
+                                   "added after export; it can cover what the page shows")
+
+
 def _check_printed(report: DossierReport, manifest: dict, pdf) -> None:
     """The manifest must agree with what the pages show a human reader.
 
@@ -328,6 +349,7 @@ def _check_printed(report: DossierReport, manifest: dict, pdf) -> None:
                                "exported")
     if len(differ) > 20:
         report.problems.append(f"{len(differ) - 20} more pages differ from what was exported")
+    _check_annotations(report, pdf)
     text = "".join("".join(t.split()) for t in texts)
     for ev in manifest["evidence"]:
         if not ev.get("shredded") and ev["sha256"] not in text:
