@@ -282,6 +282,12 @@ class _LedgerRows:
         self._cache: dict[str, Any] = {}
         # SHA-256 of letters already recorded, so re-runs do not record twice
         self.recorded: dict[str, str] = {r.sha256: r.id for r in ledger.requests()}
+        # A reminder or complaint prints the ledger's checkpoint, which every
+        # record moves on: a re-run gives other bytes for the same letter.  So a
+        # follow-up is known by its kind, the request it follows and its date.
+        self.follow_ups: dict[tuple[str, str, datetime.date], str] = {
+            (r.kind, r.related_request, r.sent): r.id
+            for r in ledger.requests() if r.related_request and not r.shredded}
         self.row_ids: dict[int, tuple[str | None, tuple[str, ...], str | None]] = {}
 
     def _get(self, any_id: str, prefix: str, what: str):
@@ -362,6 +368,8 @@ class _LedgerRows:
 
         known = self.recorded.get(outcome.sha256)
         cid, iids, rid = ids
+        if known is None and rid:
+            known = self.follow_ups.get((outcome.kind, rid, outcome.sent))
         if known is not None:
             return known
         rec = outcome.recipient
@@ -386,6 +394,8 @@ class _LedgerRows:
                     self.ledger.add_request_event(original.id, event, outcome.sent,
                                                   f"{outcome.kind} letter {req.id}")
         self.recorded[outcome.sha256] = req.id
+        if rid:
+            self.follow_ups[(outcome.kind, rid, outcome.sent)] = req.id
         self._cache.pop("checkpoint", None)
         return req.id
 

@@ -290,6 +290,15 @@ def test_batch_follow_up_by_request_is_the_cli_letter(run, initialized, tmp_path
         assert new.sha256 == expected.rendered.sha256 and new.due == expected.rendered.due
         assert (event, dt.date.fromisoformat(sent)) in [
             (e.type, e.on) for e in led.request(rid).events]
+        count, events = len(led.requests()), len(led.request(rid).events)
+    # a re-run records nothing twice (the letter's bytes differ: it prints the
+    # checkpoint, which the first record moved on)
+    r = run("batch", src, "--out-dir", out, "--json")
+    assert r.exit_code == 0, r.output
+    again = json.loads((out / "manifest.json").read_text())["rows"][0]
+    assert again["request"] == row["request"]
+    with Ledger.open(ledger_path, PASSPHRASE) as led:
+        assert len(led.requests()) == count and len(led.request(rid).events) == events
 
 
 def test_batch_request_id_only_for_follow_ups(run, initialized, tmp_path):
