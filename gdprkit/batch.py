@@ -207,6 +207,9 @@ def run_batch(
     if jobs < 0:
         raise BadInput(f"jobs must be 0 (one per CPU) or more, not {jobs}")
     jobs = jobs or os.cpu_count() or 1
+    from . import _batch_render
+
+    _batch_render._AUTHORITIES.clear()  # a run sees the directory overrides as they are now
 
     with contextlib.ExitStack() as stack:
         rows, total = _open_rows(source, input_format, stack)
