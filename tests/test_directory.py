@@ -366,6 +366,9 @@ def test_authority_names_carry_no_english_gloss_outside_english_letters(lang):
     assert authority("IT")[0].name_in("it") == "Garante per la protezione dei dati personali"
     assert authority("ES")[0].name_in(lang) == "Agencia Española de Protección de Datos"
     assert authority("BG")[0].name_in(lang) == "Комисия за защита на личните данни"
+    # the law's capitalisation (loi n° 78-17), not the snapshot's title case
+    assert authority("FR")[0].name_in(lang) == (
+        "Commission nationale de l'informatique et des libertés – CNIL")
 
 
 def test_english_letters_keep_the_snapshot_name_and_own_language_names_win():

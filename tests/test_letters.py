@@ -116,7 +116,7 @@ ACQUIRED = {
     "en": "acquired on 20 February 2026 at 19:30 UTC",
     "it": "acquisizione: 20 febbraio 2026, ore 19:30 UTC",
     "de": "gesichert am 20. Februar 2026 um 19:30 Uhr UTC",
-    "fr": "acquisition le 20 février 2026 à 19:30 UTC",
+    "fr": "acquisition le 20 février 2026 à 19 h 30 UTC",  # French hours: 19 h 30, not 19:30
     "es": "obtención: 20 de febrero de 2026, a las 19:30 UTC",
 }
 
@@ -327,6 +327,16 @@ def test_a_directory_address_carries_the_snapshot_date(monkeypatch, tmp_path, ki
         shown = " ".join(content.split())
         # a letter to the contact takes no address from the directory
         assert (SNAPSHOT_NOTES[lang] in shown) == (kind != "objection"), (kind, lang, fmt)
+
+
+@pytest.mark.parametrize(("snapshot", "shown"), [
+    ("2026-08-08", "aggiornato all'8 agosto 2026"), ("2026-07-11", "aggiornato all'11 luglio 2026"),
+    ("2026-07-01", "aggiornato al 1º luglio 2026"), ("2026-07-21", "aggiornato al 21 luglio 2026")])
+def test_the_italian_snapshot_note_elides_the_article_before_8_and_11(snapshot, shown):
+    case = golden_cases()["platform-report"]
+    recipient = dataclasses.replace(case["recipient"], snapshot_date=snapshot)
+    text = render_letter("platform-report", lang="it", **dict(case, recipient=recipient))
+    assert shown in " ".join(text.content.decode().split())
 
 
 def test_an_address_and_email_from_the_override_file_carry_no_snapshot_date(monkeypatch,
