@@ -575,7 +575,7 @@ _FR = {
                  "answered": "répondu", "refused": "refusé", "overdue": "en retard",
                  "paused": "suspendu : vérification d'identité",
                  "partially-answered": "réponse partielle", "reminded": "relance envoyée",
-                 "complaint-filed": "plainte déposée", "closed": "clos"},
+                 "complaint-filed": "réclamation introduite", "closed": "clos"},
 }
 
 _ES = {
