@@ -165,7 +165,7 @@ def run_batch(
     out_dir: str | os.PathLike,
     *,
     fmt: str = "txt",
-    lang: str = "en",
+    lang: str | None = None,
     jobs: int = 1,
     fail_fast: bool = False,
     ledger=None,
@@ -179,7 +179,9 @@ def run_batch(
 
     ``source``: a CSV or JSONL file path (``"-"``: standard input), an open
     binary stream, or an iterable of mappings with the same keys.
-    ``fmt``/``lang``: defaults for rows that give none.  ``jobs``: worker
+    ``fmt``/``lang``: defaults for rows that give none (``lang`` None: the
+    ledger profile's language when there is a ledger, as ``gdprkit letter``
+    does, else ``"en"``).  ``jobs``: worker
     processes (1 renders in this process; 0 means one per CPU).
     ``fail_fast``: stop at the first bad row.  ``ledger``: an open
     :class:`~gdprkit.ledger.Ledger` to resolve ``contact``/``incident`` ids
@@ -196,6 +198,9 @@ def run_batch(
     """
     if fmt not in FORMATS:
         raise BadInput(f"unknown format {fmt!r}", hint="valid: " + ", ".join(FORMATS))
+    if lang is None:
+        profile = ledger.profile() if ledger is not None else None
+        lang = profile.lang if profile is not None and profile.lang in LANGUAGES else "en"
     if lang not in LANGUAGES:
         raise BadInput(f"unknown language {lang!r}", hint="valid: " + ", ".join(LANGUAGES))
     if sent is not None:

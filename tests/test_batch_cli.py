@@ -137,7 +137,8 @@ def test_batch_with_ledger_ids_records_requests_once(run, initialized, tmp_path,
     assert json.loads(r.stdout)["ok"] == 2
     m = json.loads((out / "manifest.json").read_text())
     rows = {x["row"]: x for x in m["rows"]}
-    assert rows[1]["output"] == "0001-objection-en-mario-rossi.txt"
+    # a row without lang is written in the profile's language (it), as 'gdprkit letter'
+    assert rows[1]["output"] == "0001-objection-it-mario-rossi.txt"
     assert rows[1]["request"] and rows[2]["request"] and rows[1]["request"] != rows[2]["request"]
     assert rows[3]["status"] == "error" and "no contact 'c99'" in rows[3]["error"]
     assert rows[4]["error"] == "'x1' is not a valid incident id (like i1)"
@@ -319,3 +320,18 @@ def test_batch_request_id_only_for_follow_ups(run, initialized, tmp_path):
     assert rows[1]["error"].startswith("request is for reminder and complaint letters")
     assert rows[2]["error"].startswith("a reminder takes the request it follows")
     assert "r99" in rows[3]["error"]
+
+
+def test_batch_language_defaults_to_the_profile_and_lang_overrides(run, initialized, tmp_path):
+    cid, _ids = _ledger_with_incidents(run)
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"kind": "erasure", "contact": cid}) + "\n")
+    r = run("batch", src, "--out-dir", tmp_path / "a", "--json", "--no-record")
+    assert r.exit_code == 0, r.output
+    assert json.loads((tmp_path / "a" / "manifest.json").read_text())["rows"][0][
+        "output"].startswith("0001-erasure-it-")
+    r = run("batch", src, "--out-dir", tmp_path / "b", "--json", "--no-record", "--lang", "en")
+    assert r.exit_code == 0, r.output
+    row = json.loads((tmp_path / "b" / "manifest.json").read_text())["rows"][0]
+    assert row["output"].startswith("0001-erasure-en-")
+    assert "Subject:" in (tmp_path / "b" / row["output"]).read_text()

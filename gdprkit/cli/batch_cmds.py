@@ -42,8 +42,9 @@ def _progress_bar(enabled: bool):
               help="Folder for the letters and manifest.json (created if missing).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="txt", show_default=True,
               help="Format of rows that give none.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
-              help="Language of rows that give none.")
+@click.option("--lang", type=click.Choice(LANGUAGES),
+              help="Language of rows that give none. Default: with a ledger, your profile's "
+              "language (as 'gdprkit letter'); else en.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes (0: one per CPU).")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad row.")
