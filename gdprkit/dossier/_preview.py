@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import io
-import re
 from dataclasses import dataclass, field
 
 IMAGE_TYPES = frozenset({
@@ -25,12 +24,6 @@ EXCERPT_LINES = 60
 EMAIL_HEADERS = ("From", "To", "Cc", "Reply-To", "Date", "Subject", "Message-ID",
                  "List-Id", "List-Unsubscribe")
 
-# control characters, lone surrogates, non-characters, and the bidi embeddings,
-# overrides and isolates (U+202A-202E, U+2066-2069: "x\u202etxt.exe" would read
-# "xexe.txt" in the evidence table), as the letters replace them
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
-
 
 @dataclass
 class Preview:
@@ -44,10 +37,13 @@ class Preview:
 
 
 def clean_text(text: str) -> str:
-    """Text safe to typeset: LF line ends, no control or bidi-override characters, no
-    lone surrogates (each becomes a visible U+FFFD)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-    return _CONTROL.sub("\ufffd", text)
+    """Text safe to typeset: LF line ends, tabs as spaces, and what the letters
+    replace replaced the same way (:func:`gdprkit.letters.markup.xml_safe`: control
+    characters, lone surrogates, non-characters and the bidi embeddings, overrides
+    and isolates, each a visible U+FFFD: a file name with U+202E cannot pose as another)."""
+    from ..letters.markup import xml_safe
+
+    return xml_safe(text.replace("\t", "    "))
 
 
 def kind_of(name: str, media_type: str | None) -> str:
